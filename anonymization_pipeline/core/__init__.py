@@ -1,0 +1,1 @@
+"""The anonymization core: policy, I/O, operators, privacy models, risk. No Dagster import here."""

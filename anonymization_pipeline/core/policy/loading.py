@@ -1,0 +1,76 @@
+"""Reading a policy file and turning pydantic's errors into one line per problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from anonymization_pipeline.core.errors import PolicyError
+from anonymization_pipeline.core.policy.model import FieldProblem, Policy
+
+_UNION_TAGS = {"csv", "parquet", "sql", "table", "intervals", "prefix", "dates"}
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate a YAML policy; relative paths in it resolve against its folder.
+
+    >>> load_policy("examples/adult/policy.yaml").dataset.name  # doctest: +SKIP
+    'adult'
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PolicyError([f"{path}: cannot read the policy file ({error.strerror})"]) from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PolicyError([f"{path}: not valid YAML{where}"]) from None
+    if not isinstance(document, dict):
+        raise PolicyError([f"{path}: a policy is a YAML mapping with 'version', 'dataset' and 'fields'"])
+    return validate_policy(document, base_dir=path.resolve().parent)
+
+
+def validate_policy(document: dict[str, Any], base_dir: Path | None = None) -> Policy:
+    try:
+        return Policy.model_validate(document, context={"base_dir": base_dir})
+    except ValidationError as error:
+        raise PolicyError(format_validation_error(error)) from None
+
+
+def format_validation_error(error: ValidationError) -> list[str]:
+    """`fields.age.method: 'generalise' is not one of: keep, drop, …` — one line per problem."""
+    lines = []
+    for problem in error.errors():
+        location = _location(problem["loc"])
+        cause = problem.get("ctx", {}).get("error")
+        if isinstance(cause, FieldProblem):
+            location = f"{location}.{cause.subpath}" if location else cause.subpath
+            message = cause.reason
+        else:
+            message = _message(problem)
+        lines.append(f"{location}: {message}" if location else message)
+    return lines
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(part) for i, part in enumerate(loc) if not (i > 0 and part in _UNION_TAGS and i + 1 < len(loc))]
+    parts = [part for part in parts if not part.startswith("function-")]
+    return ".".join(parts)
+
+
+def _message(problem: dict[str, Any]) -> str:
+    kind = problem["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required"
+    if kind in ("literal_error", "enum"):
+        return f"{problem['input']!r} is not one of: {problem['ctx']['expected']}"
+    message = problem["msg"]
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,360 @@
+"""The policy file, version 1, as pydantic models.
+
+A policy is data: for every column its class and the method that protects it, plus the privacy
+targets the published output must meet. Everything is validated here, before any data is read,
+so a mistake costs the user one line of error, not a half-finished run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from anonymization_pipeline.core.operators import OperatorParameterError, get_operator, operator_names
+from anonymization_pipeline.core.errors import ConfigurationError
+
+GENERALIZE = "generalize"
+
+
+class FieldProblem(ValueError):
+    """A validation problem located below the model that found it, e.g. at `params.keep_first`."""
+
+    def __init__(self, subpath: str, reason: str):
+        self.subpath = subpath
+        self.reason = reason
+        super().__init__(reason)
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _resolve(path: Path, info: ValidationInfo) -> Path:
+    """Relative paths in a policy are relative to the policy file's folder, not to the shell."""
+    base = (info.context or {}).get("base_dir")
+    return path if path.is_absolute() or base is None else Path(base) / path
+
+
+# --- Where data comes from and goes to -------------------------------------------------------
+
+
+class CsvLocation(StrictModel):
+    format: Literal["csv"]
+    path: Path
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    encoding: str = "utf-8"
+    quotechar: str = Field('"', min_length=1, max_length=1)
+
+    _resolve_path = field_validator("path")(_resolve)
+
+
+class ParquetLocation(StrictModel):
+    format: Literal["parquet"]
+    path: Path
+
+    _resolve_path = field_validator("path")(_resolve)
+
+
+class SqlLocation(StrictModel):
+    """A SQLAlchemy URL plus a table (read or write) or a query (read only)."""
+
+    format: Literal["sql"]
+    url: str
+    table: str | None = None
+    query: str | None = None
+    batch_size: int = Field(100_000, ge=1)
+
+    @field_validator("url")
+    @classmethod
+    def _resolve_sqlite_file(cls, url: str, info: ValidationInfo) -> str:
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
+            return prefix + str(_resolve(Path(url[len(prefix) :]), info))
+        return url
+
+    @model_validator(mode="after")
+    def _table_or_query(self) -> SqlLocation:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give exactly one of 'table' or 'query'")
+        return self
+
+
+Location = Annotated[CsvLocation | ParquetLocation | SqlLocation, Field(discriminator="format")]
+
+
+class Dataset(StrictModel):
+    name: str = Field(min_length=1)
+    input: Location
+    output: Location
+
+    @field_validator("output")
+    @classmethod
+    def _output_is_a_table(cls, output: CsvLocation | ParquetLocation | SqlLocation):
+        if isinstance(output, SqlLocation) and output.table is None:
+            raise ValueError("a SQL output needs 'table', not 'query'")
+        return output
+
+
+# --- Hierarchies ----------------------------------------------------------------------------
+
+
+class TableHierarchy(StrictModel):
+    """ARX's format: one row per original value, one column per level, no header."""
+
+    table: Path
+    delimiter: str = Field(";", min_length=1, max_length=1)
+
+    _resolve_path = field_validator("table")(_resolve)
+
+
+class IntervalHierarchy(StrictModel):
+    """Numeric bins at level 1, then pairs of bins merged level by level, then `*`."""
+
+    intervals: list[float] = Field(min_length=2)
+
+    @field_validator("intervals")
+    @classmethod
+    def _increasing(cls, edges: list[float]) -> list[float]:
+        if any(b <= a for a, b in zip(edges, edges[1:])):
+            raise ValueError("edges must be strictly increasing")
+        return edges
+
+
+class PrefixHierarchy(StrictModel):
+    """Keep the first N characters, mask the rest; one level per N, longest first."""
+
+    prefix: list[int] = Field(min_length=1)
+
+    @field_validator("prefix")
+    @classmethod
+    def _decreasing(cls, lengths: list[int]) -> list[int]:
+        if any(n < 0 for n in lengths) or any(b >= a for a, b in zip(lengths, lengths[1:])):
+            raise ValueError("lengths must be non-negative and strictly decreasing")
+        return lengths
+
+
+DateLevel = Literal["day", "month", "quarter", "year", "*"]
+
+
+class DateHierarchy(StrictModel):
+    """Levels of date truncation, finest first; the default is day → month → year → `*`."""
+
+    dates: list[DateLevel] = Field(default_factory=lambda: ["day", "month", "year", "*"], min_length=1)
+
+
+def _hierarchy_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for kind in ("table", "intervals", "prefix", "dates"):
+            if kind in value:
+                return kind
+    if isinstance(value, BaseModel):
+        return {TableHierarchy: "table", IntervalHierarchy: "intervals", PrefixHierarchy: "prefix"}.get(
+            type(value), "dates"
+        )
+    return None
+
+
+HierarchySpec = Annotated[
+    Annotated[TableHierarchy, Tag("table")]
+    | Annotated[IntervalHierarchy, Tag("intervals")]
+    | Annotated[PrefixHierarchy, Tag("prefix")]
+    | Annotated[DateHierarchy, Tag("dates")],
+    Discriminator(
+        _hierarchy_kind,
+        custom_error_type="hierarchy_kind",
+        custom_error_message="a hierarchy is one of: {table: FILE}, {intervals: [...]}, {prefix: [...]}, {dates: [...]}",
+    ),
+]
+
+
+# --- Fields ---------------------------------------------------------------------------------
+
+
+class FieldClass(StrEnum):
+    DIRECT_IDENTIFIER = "direct_identifier"
+    QUASI_IDENTIFIER = "quasi_identifier"
+    SENSITIVE = "sensitive"
+    NON_SENSITIVE = "non_sensitive"
+
+
+class FieldPolicy(StrictModel):
+    """How one column is treated. Quasi-identifiers are generalized through their hierarchy."""
+
+    field_class: FieldClass = Field(alias="class")
+    method: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    hierarchy: HierarchySpec | None = None
+
+    @model_validator(mode="after")
+    def _method_fits_class(self) -> FieldPolicy:
+        if self.field_class is FieldClass.QUASI_IDENTIFIER:
+            if self.method not in (None, GENERALIZE):
+                raise FieldProblem("method", f"'{self.method}' is not allowed: a quasi_identifier is generalized through its hierarchy")
+            if self.hierarchy is None:
+                raise FieldProblem("hierarchy", "a quasi_identifier needs a hierarchy")
+            return self
+        if self.method is None:
+            raise FieldProblem("method", f"a {self.field_class.value} needs a method, one of: {', '.join(operator_names())}")
+        try:
+            get_operator(self.method).validate(self.params)
+        except OperatorParameterError as error:
+            raise FieldProblem(f"params.{error.parameter}", error.reason) from None
+        except ConfigurationError as error:
+            raise FieldProblem("method", str(error)) from None
+        return self
+
+    @property
+    def effective_method(self) -> str:
+        return self.method or GENERALIZE
+
+
+# --- Privacy, risk, retry -------------------------------------------------------------------
+
+
+class LDiversity(StrictModel):
+    attribute: str
+    l: float = Field(ge=1)
+    variant: Literal["distinct", "entropy", "recursive"] = "distinct"
+    c: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _variant_parameters(self) -> LDiversity:
+        if self.variant == "recursive" and self.c is None:
+            raise ValueError("recursive (c,l)-diversity needs 'c'")
+        if self.variant != "entropy" and self.l != int(self.l):
+            raise ValueError(f"l must be a whole number for the {self.variant} variant")
+        return self
+
+
+class TCloseness(StrictModel):
+    attribute: str
+    t: float = Field(gt=0, le=1)
+    distance: Literal["equal", "hierarchical", "ordered"] = "equal"
+
+
+Metric = Literal[
+    "discernibility",
+    "discernibility_monotonic",
+    "non_uniform_entropy",
+    "non_uniform_entropy_monotonic",
+    "loss",
+    "aecs",
+]
+
+
+class Privacy(StrictModel):
+    k: int | None = Field(None, ge=1)
+    max_suppression: float = Field(0.0, ge=0, lt=1)
+    l_diversity: LDiversity | None = None
+    t_closeness: TCloseness | None = None
+    metric: Metric = "non_uniform_entropy"
+    algorithm: Literal["optimal", "mondrian"] = "optimal"
+    suppression: Literal["mask", "remove"] = "mask"
+
+    @model_validator(mode="after")
+    def _some_criterion(self) -> Privacy:
+        if self.k is None and self.l_diversity is None and self.t_closeness is None:
+            raise ValueError("give at least one of 'k', 'l_diversity' or 't_closeness'")
+        return self
+
+
+class Population(StrictModel):
+    """A larger table over the same quasi-identifiers (e.g. a census extract) for the journalist model."""
+
+    path: Path
+    format: Literal["csv", "parquet"] = "csv"
+    delimiter: str = Field(",", min_length=1, max_length=1)
+
+    _resolve_path = field_validator("path")(_resolve)
+
+
+class Risk(StrictModel):
+    max_prosecutor_risk: float = Field(1.0, gt=0, le=1)
+    max_average_risk: float = Field(1.0, gt=0, le=1)
+    max_records_at_risk: float = Field(1.0, ge=0, le=1)
+    record_risk_threshold: float = Field(0.2, gt=0, le=1)
+    sampling_fraction: float = Field(1.0, gt=0, le=1)
+    population: Population | None = None
+
+
+class Retry(StrictModel):
+    max_attempts: int = Field(1, ge=1, le=20)
+    ladder: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_validator("ladder")
+    @classmethod
+    def _rungs_override_privacy(cls, ladder: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        allowed = set(Privacy.model_fields)
+        for rung in ladder:
+            unknown = sorted(set(rung) - allowed)
+            if unknown:
+                raise ValueError(f"'{unknown[0]}' is not a privacy setting; a rung may set: {', '.join(sorted(allowed))}")
+        return ladder
+
+
+class Policy(StrictModel):
+    """A whole policy file. Build it with `Policy.from_yaml(path)` or `Policy.model_validate(dict)`."""
+
+    version: Literal[1]
+    dataset: Dataset
+    unlisted_columns: Literal["reject", "drop"] = "reject"
+    fields: dict[str, FieldPolicy] = Field(min_length=1)
+    privacy: Privacy | None = None
+    risk: Risk = Field(default_factory=Risk)
+    retry: Retry = Field(default_factory=Retry)
+
+    @model_validator(mode="after")
+    def _privacy_matches_fields(self) -> Policy:
+        if self.privacy is None:
+            if self.quasi_identifiers:
+                raise ValueError("'privacy' is required when a field is a quasi_identifier")
+            return self
+        for criterion in (self.privacy.l_diversity, self.privacy.t_closeness):
+            if criterion is None:
+                continue
+            target = self.fields.get(criterion.attribute)
+            if target is None or target.field_class is not FieldClass.SENSITIVE:
+                raise ValueError(f"privacy: '{criterion.attribute}' must be a field of class sensitive")
+        closeness = self.privacy.t_closeness
+        if closeness and closeness.distance == "hierarchical" and self.fields[closeness.attribute].hierarchy is None:
+            raise ValueError(f"privacy.t_closeness: hierarchical distance needs a hierarchy on '{closeness.attribute}'")
+        return self
+
+    @property
+    def quasi_identifiers(self) -> list[str]:
+        return [name for name, f in self.fields.items() if f.field_class is FieldClass.QUASI_IDENTIFIER]
+
+    def fields_of(self, field_class: FieldClass) -> list[str]:
+        return [name for name, f in self.fields.items() if f.field_class is field_class]
+
+    def sha256(self) -> str:
+        """A fingerprint of the policy's meaning (not its formatting), for the audit trail."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def with_privacy(self, **overrides: Any) -> Policy:
+        """A copy with some privacy settings replaced: one rung of the escalation ladder."""
+        if self.privacy is None:
+            raise ConfigurationError("this policy has no 'privacy' section to escalate")
+        privacy = Privacy.model_validate({**self.privacy.model_dump(), **overrides})
+        return self.model_copy(update={"privacy": privacy})
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Policy:
+        from anonymization_pipeline.core.policy.loading import load_policy
+
+        return load_policy(path)
