@@ -1,0 +1,23 @@
+"""Turn a table of personal data into data that can be shared, with enforced privacy targets.
+
+>>> from anonymization_pipeline import Policy, anonymize
+>>> result = anonymize(frame, Policy.from_yaml("policy.yaml"))  # doctest: +SKIP
+
+The names are imported on first use, so `import anonymization_pipeline.core.x` stays cheap.
+"""
+
+from typing import Any
+
+__all__ = ["Policy", "Result", "anonymize"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Policy":
+        from anonymization_pipeline.core.policy import Policy
+
+        return Policy
+    if name in ("Result", "anonymize"):
+        from anonymization_pipeline.core import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'anonymization_pipeline' has no attribute {name!r}")

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from anonymization_pipeline.core.errors import PolicyError
 from anonymization_pipeline.core.policy.model import FieldProblem, Policy
 
+_UNIONS = {"input", "output", "hierarchy"}
 _UNION_TAGS = {"csv", "parquet", "sql", "table", "intervals", "prefix", "dates"}
 
 
@@ -59,7 +60,7 @@ def format_validation_error(error: ValidationError) -> list[str]:
 
 
 def _location(loc: tuple[Any, ...]) -> str:
-    parts = [str(part) for i, part in enumerate(loc) if not (i > 0 and part in _UNION_TAGS and i + 1 < len(loc))]
+    parts = [str(part) for i, part in enumerate(loc) if not (i > 0 and part in _UNION_TAGS and loc[i - 1] in _UNIONS)]
     parts = [part for part in parts if not part.startswith("function-")]
     return ".".join(parts)
 

@@ -118,7 +118,13 @@ class TableHierarchy(StrictModel):
     table: Path
     delimiter: str = Field(";", min_length=1, max_length=1)
 
-    _resolve_path = field_validator("table")(_resolve)
+    @field_validator("table")
+    @classmethod
+    def _existing_file(cls, path: Path, info: ValidationInfo) -> Path:
+        path = _resolve(path, info)
+        if not path.is_file():
+            raise ValueError(f"no hierarchy file at {path}")
+        return path
 
 
 class IntervalHierarchy(StrictModel):

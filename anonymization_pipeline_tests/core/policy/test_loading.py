@@ -1,0 +1,168 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from anonymization_pipeline.core.errors import PolicyError
+from anonymization_pipeline.core.policy import FieldClass, Policy, load_policy, validate_policy
+from anonymization_pipeline.core.policy.model import CsvLocation, SqlLocation, TableHierarchy
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def minimal_policy(**changes) -> dict:
+    document = {
+        "version": 1,
+        "dataset": {
+            "name": "people",
+            "input": {"format": "csv", "path": "in.csv", "delimiter": ";"},
+            "output": {"format": "parquet", "path": "out/people.parquet"},
+        },
+        "fields": {
+            "name": {"class": "direct_identifier", "method": "drop"},
+            "age": {"class": "quasi_identifier", "hierarchy": {"intervals": [0, 18, 65, 120]}},
+            "diagnosis": {"class": "sensitive", "method": "keep"},
+        },
+        "privacy": {"k": 5},
+    }
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target = document
+        for part in parents:
+            target = target[part]
+        if value is None:
+            del target[last]
+        else:
+            target[last] = value
+    return document
+
+
+def problems_of(document: dict) -> list[str]:
+    with pytest.raises(PolicyError) as caught:
+        validate_policy(document)
+    return caught.value.problems
+
+
+def test_adult_example_loads_with_paths_resolved_against_the_policy_folder():
+    policy = load_policy(REPO / "examples" / "adult" / "policy.yaml")
+    assert policy.quasi_identifiers == [
+        "sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation",
+        "salary-class",
+    ]
+    hierarchy = policy.fields["age"].hierarchy
+    assert isinstance(hierarchy, TableHierarchy)
+    assert hierarchy.table.is_file() and hierarchy.table.is_absolute()
+    assert policy.privacy.k == 5 and policy.privacy.metric == "discernibility"
+
+
+def test_relative_sqlite_url_resolves_against_the_policy_folder(tmp_path):
+    document = minimal_policy(**{"dataset.output": {"format": "sql", "url": "sqlite:///out.db", "table": "people"}})
+    (tmp_path / "policy.yaml").write_text(yaml.safe_dump(document))
+    output = load_policy(tmp_path / "policy.yaml").dataset.output
+    assert isinstance(output, SqlLocation)
+    assert output.url == f"sqlite:///{tmp_path}/out.db"
+
+
+def test_minimal_policy_defaults():
+    policy = validate_policy(minimal_policy())
+    assert policy.unlisted_columns == "reject"
+    assert policy.privacy.max_suppression == 0.0 and policy.privacy.algorithm == "optimal"
+    assert policy.fields["age"].effective_method == "generalize"
+    assert policy.fields_of(FieldClass.SENSITIVE) == ["diagnosis"]
+    assert isinstance(policy.dataset.input, CsvLocation) and policy.dataset.input.delimiter == ";"
+
+
+def test_fingerprint_ignores_formatting_but_not_meaning():
+    first = validate_policy(minimal_policy())
+    assert first.sha256() == Policy.model_validate(minimal_policy()).sha256()
+    assert first.sha256() != validate_policy(minimal_policy(**{"privacy.k": 6})).sha256()
+
+
+def test_escalation_rung_replaces_privacy_settings():
+    policy = validate_policy(minimal_policy())
+    escalated = policy.with_privacy(k=10, max_suppression=0.05)
+    assert (escalated.privacy.k, escalated.privacy.max_suppression) == (10, 0.05)
+    assert policy.privacy.k == 5
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"fields.age": {"class": "quasi_identifier", "method": "generalise", "hierarchy": {"prefix": [1, 0]}}},
+            "fields.age.method: 'generalise' is not allowed: a quasi_identifier is generalized through its hierarchy",
+        ),
+        (
+            {"fields.diagnosis.method": "generalise"},
+            "fields.diagnosis.method: 'generalise' is not one of: keep, drop, redact",
+        ),
+        ({"fields.diagnosis.method": None}, "fields.diagnosis.method: a sensitive needs a method, one of: keep, drop, redact"),
+        ({"fields.age.hierarchy": None}, "fields.age.hierarchy: a quasi_identifier needs a hierarchy"),
+        ({"fields.name.params": {"bogus": 1}}, "fields.name.params.bogus: unknown parameter for 'drop'; allowed: none"),
+        (
+            {"fields.name": {"class": "direct_identifier", "method": "redact", "params": {"replacement": 3}}},
+            "fields.name.params.replacement: must be a string, got int",
+        ),
+        (
+            {"fields.name.class": "identifier"},
+            "fields.name.class: 'identifier' is not one of: 'direct_identifier', 'quasi_identifier', 'sensitive' or 'non_sensitive'",
+        ),
+        (
+            {"fields.age.hierarchy": {"levels": 3}},
+            "fields.age.hierarchy: a hierarchy is one of: {table: FILE}, {intervals: [...]}, {prefix: [...]}, {dates: [...]}",
+        ),
+        ({"fields.age.hierarchy": {"intervals": [0, 65, 18]}}, "fields.age.hierarchy.intervals: edges must be strictly increasing"),
+        ({"fields.age.hierarchy": {"table": "nowhere.csv"}}, "fields.age.hierarchy.table: no hierarchy file at nowhere.csv"),
+        ({"privacy.metric": "entropy"}, "privacy.metric: 'entropy' is not one of: 'discernibility', 'discernibility_monotonic', 'non_uniform_entropy', 'non_uniform_entropy_monotonic', 'loss' or 'aecs'"),
+        ({"privacy.k": 0}, "privacy.k: Input should be greater than or equal to 1"),
+        ({"privacy.max_suppression": 1.5}, "privacy.max_suppression: Input should be less than 1"),
+        ({"privacy": None}, "'privacy' is required when a field is a quasi_identifier"),
+        ({"privacy": {"max_suppression": 0.1}}, "privacy: give at least one of 'k', 'l_diversity' or 't_closeness'"),
+        (
+            {"privacy.l_diversity": {"attribute": "age", "l": 2}},
+            "privacy: 'age' must be a field of class sensitive",
+        ),
+        (
+            {"privacy.l_diversity": {"attribute": "diagnosis", "l": 2, "variant": "recursive"}},
+            "privacy.l_diversity: recursive (c,l)-diversity needs 'c'",
+        ),
+        (
+            {"privacy.t_closeness": {"attribute": "diagnosis", "t": 0.2, "distance": "hierarchical"}},
+            "privacy.t_closeness: hierarchical distance needs a hierarchy on 'diagnosis'",
+        ),
+        ({"unlisted_columns": "keep"}, "unlisted_columns: 'keep' is not one of: 'reject' or 'drop'"),
+        ({"version": 2}, "version: 2 is not one of: 1"),
+        ({"retention": "7d"}, "retention: unknown key"),
+        ({"dataset.input.path": None}, "dataset.input.path: required"),
+        (
+            {"dataset.input": {"format": "sql", "url": "sqlite:///x.db"}},
+            "dataset.input: give exactly one of 'table' or 'query'",
+        ),
+        (
+            {"dataset.output": {"format": "sql", "url": "sqlite:///x.db", "query": "select 1"}},
+            "dataset.output: a SQL output needs 'table', not 'query'",
+        ),
+        ({"retry": {"ladder": [{"k": 10}, {"colour": "red"}]}}, "retry.ladder: 'colour' is not a privacy setting; a rung may set: algorithm, k, l_diversity, max_suppression, metric, suppression, t_closeness"),
+    ],
+)
+def test_each_mistake_gives_one_line_naming_its_path(changes, expected):
+    assert problems_of(minimal_policy(**changes)) == [expected]
+
+
+def test_several_mistakes_give_one_line_each():
+    problems = problems_of(minimal_policy(**{"privacy.k": 0, "fields.name.method": "nope"}))
+    assert len(problems) == 2
+    assert {line.split(":")[0] for line in problems} == {"privacy.k", "fields.name.method"}
+
+
+def test_file_level_problems(tmp_path):
+    with pytest.raises(PolicyError, match=r"missing.yaml: cannot read the policy file \(No such file or directory\)"):
+        load_policy(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\nfields: [unclosed\n")
+    with pytest.raises(PolicyError, match=r"broken.yaml: not valid YAML at line 3, column 1"):
+        load_policy(broken)
+    scalar = tmp_path / "scalar.yaml"
+    scalar.write_text("just a string\n")
+    with pytest.raises(PolicyError, match="a policy is a YAML mapping"):
+        load_policy(scalar)
