@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -85,6 +86,14 @@ class SqlLocation(StrictModel):
         if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
             return prefix + str(_resolve(Path(url[len(prefix) :]), info))
         return url
+
+    def __repr__(self) -> str:
+        from anonymization_pipeline.core.io.sql_engine import display_url
+
+        target = f"table={self.table!r}" if self.table is not None else "query=..."
+        return f"SqlLocation(url={display_url(self.url)!r}, {target})"
+
+    __str__ = __repr__
 
     @model_validator(mode="after")
     def _table_or_query(self) -> SqlLocation:
@@ -312,6 +321,28 @@ class Retry(StrictModel):
         return ladder
 
 
+_DURATION = re.compile(r"^(\d+)([dhm])$")
+_UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
+
+
+class Retention(StrictModel):
+    """How long intermediate stage files (personal data, encrypted) are kept after a publish."""
+
+    intermediate: str = "7d"
+
+    @field_validator("intermediate")
+    @classmethod
+    def _duration(cls, text: str) -> str:
+        if not _DURATION.match(text):
+            raise ValueError(f"'{text}' is not a duration like 7d, 12h or 30m")
+        return text
+
+    @property
+    def intermediate_seconds(self) -> int:
+        amount, unit = _DURATION.match(self.intermediate).groups()
+        return int(amount) * _UNIT_SECONDS[unit]
+
+
 class Policy(StrictModel):
     """A whole policy file. Build it with `Policy.from_yaml(path)` or `Policy.model_validate(dict)`."""
 
@@ -322,6 +353,7 @@ class Policy(StrictModel):
     privacy: Privacy | None = None
     risk: Risk = Field(default_factory=Risk)
     retry: Retry = Field(default_factory=Retry)
+    retention: Retention = Field(default_factory=Retention)
 
     @model_validator(mode="after")
     def _privacy_matches_fields(self) -> Policy:
@@ -353,11 +385,21 @@ class Policy(StrictModel):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def with_privacy(self, **overrides: Any) -> Policy:
-        """A copy with some privacy settings replaced: one rung of the escalation ladder."""
+        """A copy with some privacy settings replaced."""
         if self.privacy is None:
             raise ConfigurationError("this policy has no 'privacy' section to escalate")
         privacy = Privacy.model_validate({**self.privacy.model_dump(), **overrides})
         return self.model_copy(update={"privacy": privacy})
+
+    def at_rung(self, rung: int) -> Policy:
+        """The policy of escalation rung `rung`: rung 0 is the file as written, rung n applies the
+        first n steps of `retry.ladder` on top of each other (rungs past the ladder repeat its top)."""
+        if rung == 0 or not self.retry.ladder:
+            return self
+        overrides: dict[str, Any] = {}
+        for step in self.retry.ladder[:rung]:
+            overrides.update(step)
+        return self.with_privacy(**overrides)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Policy:

@@ -69,6 +69,7 @@ def test_minimal_policy_defaults():
     assert policy.privacy.max_suppression == 0.0 and policy.privacy.algorithm == "optimal"
     assert policy.fields["age"].effective_method == "generalize"
     assert policy.fields_of(FieldClass.SENSITIVE) == ["diagnosis"]
+    assert policy.retention.intermediate_seconds == 7 * 86_400
     assert isinstance(policy.dataset.input, CsvLocation) and policy.dataset.input.delimiter == ";"
 
 
@@ -78,11 +79,22 @@ def test_fingerprint_ignores_formatting_but_not_meaning():
     assert first.sha256() != validate_policy(minimal_policy(**{"privacy.k": 6})).sha256()
 
 
-def test_escalation_rung_replaces_privacy_settings():
-    policy = validate_policy(minimal_policy())
-    escalated = policy.with_privacy(k=10, max_suppression=0.05)
-    assert (escalated.privacy.k, escalated.privacy.max_suppression) == (10, 0.05)
-    assert policy.privacy.k == 5
+def test_escalation_rungs_apply_the_ladder_cumulatively():
+    ladder = [{"max_suppression": 0.02}, {"max_suppression": 0.05}, {"algorithm": "mondrian"}, {"k": 10}]
+    policy = validate_policy(minimal_policy(retry={"max_attempts": 4, "ladder": ladder}))
+    assert policy.at_rung(0) is policy
+    settings = [
+        (p.privacy.k, p.privacy.max_suppression, p.privacy.algorithm)
+        for p in (policy.at_rung(rung) for rung in range(1, 6))
+    ]
+    assert settings == [
+        (5, 0.02, "optimal"),
+        (5, 0.05, "optimal"),
+        (5, 0.05, "mondrian"),
+        (10, 0.05, "mondrian"),
+        (10, 0.05, "mondrian"),
+    ]
+    assert policy.privacy.k == 5 and policy.sha256() != policy.at_rung(1).sha256()
 
 
 @pytest.mark.parametrize(
@@ -132,7 +144,8 @@ def test_escalation_rung_replaces_privacy_settings():
         ),
         ({"unlisted_columns": "keep"}, "unlisted_columns: 'keep' is not one of: 'reject' or 'drop'"),
         ({"version": 2}, "version: 2 is not one of: 1"),
-        ({"retention": "7d"}, "retention: unknown key"),
+        ({"retention": {"intermediate": "a week"}}, "retention.intermediate: 'a week' is not a duration like 7d, 12h or 30m"),
+        ({"retention": {"final": "7d"}}, "retention.final: unknown key"),
         ({"dataset.input.path": None}, "dataset.input.path: required"),
         (
             {"dataset.input": {"format": "sql", "url": "sqlite:///x.db"}},

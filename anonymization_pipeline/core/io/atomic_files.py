@@ -1,0 +1,51 @@
+"""Replacing an output file all at once, or not at all.
+
+A reader of the output (a person, a downstream job) must never see half a file, and a failed run
+must leave yesterday's output as it was. So the writer writes to a hidden temporary file in the
+target's own folder (same filesystem, so the final rename is atomic), flushes it to disk, and only
+then renames it over the target. On any failure the temporary file is removed.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from anonymization_pipeline.core.errors import OutputError
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to write to; on success it atomically becomes `target`.
+
+    Operating-system failures (no space, no permission) become an OutputError naming the target.
+
+    >>> with atomic_output(Path("/tmp/out/report.txt")) as temporary:  # doctest: +SKIP
+    ...     temporary.write_text("done")
+    """
+    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        yield temporary
+        _flush_to_disk(temporary)
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {error.strerror or type(error).__name__}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    with suppress(OSError):  # some filesystems refuse fsync on a folder; the rename is done anyway
+        _flush_to_disk(target.parent)
+
+
+def _flush_to_disk(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
