@@ -35,15 +35,18 @@ class OperatorContext:
 
     field: str
     keys: KeyProvider | None = None
-    frame: pd.DataFrame | None = None
+    frame: pd.DataFrame | None = field(default=None, repr=False)
     seed: int | None = None
 
 
 @dataclass(frozen=True)
 class OperatorOutcome:
-    """The protected column (None when the column is dropped) and counts for the audit record."""
+    """The protected column (None when the column is dropped) and counts for the audit record.
 
-    column: pd.Series | None
+    The repr shows the stats only: an outcome may be logged, its column must not be.
+    """
+
+    column: pd.Series | None = field(repr=False)
     stats: dict[str, Any] = field(default_factory=dict)
 
 

@@ -8,6 +8,7 @@ from anonymization_pipeline.core.policy import FieldClass, Policy, load_policy, 
 from anonymization_pipeline.core.policy.model import CsvLocation, SqlLocation, TableHierarchy
 
 REPO = Path(__file__).resolve().parents[3]
+OPERATORS = "keep, drop, redact, mask, pseudonymize, hash, encrypt, decrypt, bucket, round, top_bottom_code, truncate_date, perturb, swap, date_shift, fake"
 
 
 def minimal_policy(**changes) -> dict:
@@ -106,9 +107,9 @@ def test_escalation_rungs_apply_the_ladder_cumulatively():
         ),
         (
             {"fields.diagnosis.method": "generalise"},
-            "fields.diagnosis.method: 'generalise' is not one of: keep, drop, redact",
+            f"fields.diagnosis.method: 'generalise' is not one of: {OPERATORS}",
         ),
-        ({"fields.diagnosis.method": None}, "fields.diagnosis.method: a sensitive needs a method, one of: keep, drop, redact"),
+        ({"fields.diagnosis.method": None}, f"fields.diagnosis.method: a sensitive needs a method, one of: {OPERATORS}"),
         ({"fields.age.hierarchy": None}, "fields.age.hierarchy: a quasi_identifier needs a hierarchy"),
         ({"fields.name.params": {"bogus": 1}}, "fields.name.params.bogus: unknown parameter for 'drop'; allowed: none"),
         (
