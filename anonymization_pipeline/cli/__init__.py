@@ -1,0 +1,1 @@
+"""The `anonymize` command line: everything the Dagster UI can do, from a shell."""

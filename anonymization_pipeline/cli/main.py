@@ -1,0 +1,58 @@
+"""Entry point of `anonymize`: parses arguments and turns our errors into one line and an exit code.
+
+Exit codes: 0 success, 1 privacy target not met, 2 bad input or configuration, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from anonymization_pipeline.cli import (
+    attack_command,
+    audit_command,
+    demo_command,
+    keys_command,
+    policy_command,
+    reidentify_command,
+    run_command,
+)
+from anonymization_pipeline.core.errors import AnonymizerError
+
+COMMAND_MODULES = [
+    run_command,
+    policy_command,
+    demo_command,
+    audit_command,
+    attack_command,
+    keys_command,
+    reidentify_command,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="anonymize", description="Anonymize a table of personal data under a policy, with an audit trail."
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AnonymizerError as error:
+        for line in str(error).splitlines() or [type(error).__name__]:
+            print(f"error: {line}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""`anonymize run POLICY`: materialize the asset graph in-process and summarise the report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from anonymization_pipeline.core.errors import AnonymizerError, PrivacyTargetNotMet
+from anonymization_pipeline.core.policy import Policy, load_policy
+
+
+class StepFailed(AnonymizerError):
+    """A step failed inside Dagster; carries the exit code its cause stands for."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="run the whole pipeline on a policy")
+    run.add_argument("policy", help="path to the policy YAML")
+    add_run_options(run)
+    run.set_defaults(func=run_policy)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", help="override the policy's input: a file path or SQL URL#table")
+    parser.add_argument("--output", help="override the policy's output: a file path or SQL URL#table")
+    parser.add_argument("--report", help="folder for report.json and report.md")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--timings", action="store_true", help="print where the time went")
+
+
+def run_policy(args: argparse.Namespace) -> int:
+    clock = {"start": time.time()}
+    policy = load_policy(args.policy)
+    clock["policy"] = time.time()
+
+    from anonymization_pipeline.orchestration.environment import build_resources
+    from anonymization_pipeline.orchestration.failures import exit_code_of
+    from anonymization_pipeline.orchestration.in_process import current_instance, materialize_with_escalation
+
+    clock["dagster_import"] = time.time()
+    resources = build_resources(str(args.policy), args.input, args.output, args.report)
+    settings = resources["settings"]
+    report_dir = settings.report_directory(policy)
+    progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
+    outcome = materialize_with_escalation(
+        resources,
+        current_instance(),
+        policy.retry.max_attempts,
+        on_step=progress,
+        on_attempt=_attempt_printer(policy, report_dir, quiet=args.quiet or args.json),
+    )
+    clock["pipeline"] = time.time()
+    report = _read_report(report_dir, written_after=clock["dagster_import"])
+    if args.timings:
+        _print_timings(clock, report)
+    if not outcome.success:
+        code = exit_code_of(outcome.error_class)
+        if code == PrivacyTargetNotMet.exit_code and report is not None and report["status"] == "not_published":
+            _print_summary(report, report_dir, args)
+            raise StepFailed("not published: " + "; ".join(report["failures"]), code)
+        raise StepFailed(f"{outcome.failed_step}: {outcome.error_message}", code)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    elif not args.quiet:
+        _print_summary(report, report_dir, args)
+    return 0
+
+
+def _read_report(report_dir: Path, written_after: float) -> dict[str, Any] | None:
+    """This run's report; one left by an earlier run (older than this run) is not this run's."""
+    path = report_dir / "report.json"
+    if not path.exists() or path.stat().st_mtime < written_after:
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _print_summary(report: dict[str, Any], report_dir: Path, args: argparse.Namespace) -> None:
+    if args.quiet or args.json:
+        return
+    rows = report["rows"]
+    privacy = report.get("privacy") or {}
+    print(f"{report['status'].replace('_', ' ')}: {report['dataset']}")
+    print(
+        f"  rows: {rows['rows_in']} in, {rows['rows_published']} published, "
+        f"{rows['rows_suppressed']} suppressed"
+    )
+    if privacy:
+        print(
+            f"  privacy: k achieved {privacy.get('k_achieved')}, {privacy.get('equivalence_classes')} classes, "
+            f"transformation {json.dumps(privacy.get('transformation'))}"
+        )
+    for failure in report["risk"]["failures"]:
+        print(f"  unmet: {failure}")
+    if report["output"]:
+        print(f"  output: {report['output']}")
+    print(f"  report: {report_dir / 'report.md'}")
+
+
+def _print_timings(clock: dict[str, float], report: dict[str, Any] | None) -> None:
+    print("timings (s):", file=sys.stderr)
+    print(f"  load and validate policy  {clock['policy'] - clock['start']:.3f}", file=sys.stderr)
+    print(f"  import Dagster            {clock['dagster_import'] - clock['policy']:.3f}", file=sys.stderr)
+    print(f"  pipeline (all stages)     {clock['pipeline'] - clock['dagster_import']:.3f}", file=sys.stderr)
+    for stage, seconds in (report or {}).get("timings", {}).items():
+        print(f"    {stage:<28}{seconds:.3f}", file=sys.stderr)
+
+
+def _attempt_printer(policy: Policy, report_dir: Path, quiet: bool):
+    def on_attempt(attempt: int) -> None:
+        if attempt == 1 or quiet:
+            return
+        previous = _read_report(report_dir, written_after=0) or {}
+        for failure in previous.get("failures", []):
+            print(f"  unmet: {failure}", file=sys.stderr)
+        rung = policy.at_rung(attempt - 1).privacy
+        print(
+            f"escalating: attempt {attempt}/{policy.retry.max_attempts} with k={rung.k}, "
+            f"max_suppression={rung.max_suppression}, algorithm={rung.algorithm}",
+            file=sys.stderr,
+        )
+
+    return on_attempt
+
+
+def _progress_printer(enabled: bool):
+    started: dict[str, float] = {}
+
+    def on_step(step: str, status: str) -> None:
+        if not enabled:
+            return
+        if status == "started":
+            started[step] = time.perf_counter()
+            print(f"… {step}", file=sys.stderr, flush=True)
+        else:
+            mark = "✓" if status == "done" else "✗"
+            print(f"{mark} {step} ({time.perf_counter() - started.get(step, time.perf_counter()):.2f} s)", file=sys.stderr)
+
+    return on_step

@@ -1,0 +1,46 @@
+"""Encryption at rest for intermediate stage files, which hold raw or partly protected personal data.
+
+A sealed file is `APSEAL1\\n<key id>\\n<12-byte nonce><AES-256-GCM ciphertext>`; the header is
+authenticated too, so a file cannot be relabelled to another key. The AES key is derived from the
+`storage` key for this one purpose, and rotating that key leaves older files readable while the old
+version is kept.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from anonymization_pipeline.core.errors import KeyMaterialError
+from anonymization_pipeline.core.keys import Key, KeyProvider
+
+STORAGE_KEY = "storage"
+MAGIC = b"APSEAL1\n"
+PURPOSE = "at-rest:aes-256-gcm"
+NONCE_BYTES = 12
+
+
+def seal(plaintext: bytes, key: Key) -> bytes:
+    """Encrypt and authenticate `plaintext` under `key`.
+
+    >>> unseal(seal(b"rows", Key("storage", 1, bytes(32))), KeyProvider.from_keys({"storage": bytes(32)}))
+    b'rows'
+    """
+    header = MAGIC + key.key_id.encode("ascii") + b"\n"
+    nonce = os.urandom(NONCE_BYTES)
+    return header + nonce + AESGCM(key.derive(PURPOSE)).encrypt(nonce, plaintext, header)
+
+
+def unseal(sealed: bytes, keys: KeyProvider, name: str = "a stage file") -> bytes:
+    """Decrypt a sealed file; a wrong key or a changed byte is an error naming the key id only."""
+    end = sealed.find(b"\n", len(MAGIC)) + 1
+    if not sealed.startswith(MAGIC) or end == 0:
+        raise KeyMaterialError(f"{name} is not an encrypted stage file")
+    header, nonce, ciphertext = sealed[:end], sealed[end : end + NONCE_BYTES], sealed[end + NONCE_BYTES :]
+    key_id = header[len(MAGIC) : -1].decode("ascii")
+    try:
+        return AESGCM(keys.by_id(key_id).derive(PURPOSE)).decrypt(nonce, ciphertext, header)
+    except InvalidTag:
+        raise KeyMaterialError(f"{name} cannot be decrypted with key {key_id}: wrong key or altered file") from None

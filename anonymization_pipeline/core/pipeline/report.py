@@ -1,0 +1,130 @@
+"""The run report: what a compliance reviewer reads to see what was published and why it is safe.
+
+`report.json` is for machines and `report.md` for people; both are built from the audit records
+that travelled with the data, so they hold figures and names only, never a value or a key.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from anonymization_pipeline.core.io.atomic_files import atomic_output
+from anonymization_pipeline.core.reporting import render_html_report, render_risk_markdown
+from anonymization_pipeline.core.pipeline.stage_output import StageOutput
+from anonymization_pipeline.core.pipeline.stages import (
+    IDENTIFIERS_PROTECTED,
+    QUASI_IDENTIFIERS_GENERALIZED,
+    RAW_RECORDS,
+    SENSITIVE_PROTECTED,
+    row_accounting,
+)
+from anonymization_pipeline.core.policy import Policy
+
+
+def build_report(
+    records: StageOutput,
+    assessment: Mapping[str, Any],
+    policy: Policy,
+    output: str | None,
+) -> dict[str, Any]:
+    """`output` describes where the data went (None: returned in-process, not written)."""
+    audits = records.audits
+    protected = audits[IDENTIFIERS_PROTECTED]
+    applied = {**protected["applied"], **audits[SENSITIVE_PROTECTED]["applied"]}
+    fields = {
+        name: {"class": entry["class"], "method": entry["method"], **_without_method(applied.get(name, {}))}
+        for name, entry in protected["classification"].items()
+    }
+    return {
+        "tool": {"name": "anonymization_pipeline", "version": version("anonymization_pipeline")},
+        "dataset": policy.dataset.name,
+        "policy_sha256": policy.sha256(),
+        "status": "published" if assessment["passed"] else "not_published",
+        "output": output if assessment["passed"] else None,
+        "rows": row_accounting(records),
+        "fields": fields,
+        "dropped_unlisted": protected["dropped_unlisted"],
+        "privacy": audits[QUASI_IDENTIFIERS_GENERALIZED].get("privacy"),
+        "failures": assessment["failures"],
+        "risk": assessment["risk"],
+        "validation": assessment["validation"],
+        "timings": {stage: audit["seconds"] for stage, audit in audits.items() if "seconds" in audit}
+        | {"risk_assessment": assessment.get("seconds", 0.0)},
+        "source": audits[RAW_RECORDS]["source"],
+    }
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    rows = report["rows"]
+    lines = [
+        f"# Anonymization report: {report['dataset']}",
+        "",
+        f"- Status: **{report['status'].replace('_', ' ')}**",
+        f"- Policy SHA-256: `{report['policy_sha256']}`",
+        f"- Tool: {report['tool']['name']} {report['tool']['version']}",
+        f"- Output: {report['output'] or 'not written'}",
+        "",
+        "## Rows",
+        "",
+        "| in | published | generalized | suppressed |",
+        "|---:|---:|---:|---:|",
+        f"| {rows['rows_in']} | {rows['rows_published']} | {rows['rows_generalized']} | {rows['rows_suppressed']} |",
+        "",
+        "## Fields",
+        "",
+        "| field | class | method | values changed | nulls |",
+        "|---|---|---|---:|---:|",
+    ]
+    for name, entry in report["fields"].items():
+        lines.append(
+            f"| {name} | {entry['class']} | {entry['method']} | {entry.get('changed', '')} | {entry.get('nulls', '')} |"
+        )
+    if report["dropped_unlisted"]:
+        lines += ["", "Dropped because the policy does not list them: " + ", ".join(report["dropped_unlisted"])]
+    privacy = report["privacy"]
+    if privacy:
+        lines += ["", "## Privacy model", ""]
+        lines += [f"- {key.replace('_', ' ')}: {_inline(value)}" for key, value in privacy.items()]
+    lines += ["", render_risk_markdown(report["risk"]).rstrip()]
+    validation = report["validation"]
+    lines += ["", "## Validation (Great Expectations)", "", f"- Passed: **{'yes' if validation['passed'] else 'no'}**"]
+    lines += [
+        f"- {result['expectation']}{' on ' + ', '.join(result['columns']) if result['columns'] else ''}: "
+        f"{'passed' if result['success'] else 'FAILED'}"
+        for result in validation["results"]
+    ]
+    if report["failures"]:
+        lines += ["", "## Not published because", ""] + [f"- {failure}" for failure in report["failures"]]
+    lines += ["", "## Timings (s)", ""] + [f"- {stage}: {seconds}" for stage, seconds in report["timings"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: Mapping[str, Any], plots: Mapping[str, str], directory: Path) -> dict[str, Path]:
+    """Write report.json, report.md and the self-contained report.html atomically.
+
+    `plots` are base64 PNGs, as the risk stage returns them.
+    """
+    paths = {"json": directory / "report.json", "markdown": directory / "report.md", "html": directory / "report.html"}
+    pngs = {name: base64.b64decode(data) for name, data in plots.items()}
+    texts = {
+        "json": json.dumps(report, indent=2, default=str) + "\n",
+        "markdown": render_markdown(report),
+        "html": render_html_report(dict(report), pngs),
+    }
+    for kind, path in paths.items():
+        with atomic_output(path) as temporary:
+            temporary.write_text(texts[kind], encoding="utf-8")
+    return paths
+
+
+def _without_method(stats: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in stats.items() if key != "method"}
+
+
+def _inline(value: Any) -> str:
+    return f"`{json.dumps(value)}`" if isinstance(value, dict | list) else str(value)

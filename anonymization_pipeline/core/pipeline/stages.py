@@ -1,0 +1,171 @@
+"""The pipeline's stages as plain functions: each Dagster asset calls exactly one of these.
+
+Each data stage takes the previous StageOutput and returns the next, adding its own audit record
+(counts, names, timings; never a value). The same functions run in the Python API, the CLI and
+Dagster, so what the UI shows is what a notebook gets.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
+from anonymization_pipeline.core.operators import OperatorContext, get_operator
+from anonymization_pipeline.core.pipeline.stage_output import StageOutput
+from anonymization_pipeline.core.policy import FieldClass, Policy
+
+if TYPE_CHECKING:
+    from anonymization_pipeline.core.keys import KeyProvider
+
+RAW_RECORDS = "raw_records"
+FIELD_CLASSIFICATION = "field_classification"
+IDENTIFIERS_PROTECTED = "identifiers_protected"
+QUASI_IDENTIFIERS_GENERALIZED = "quasi_identifiers_generalized"
+SENSITIVE_PROTECTED = "sensitive_protected"
+RISK_ASSESSMENT = "risk_assessment"
+ANONYMIZED_DATASET = "anonymized_dataset"
+
+
+def ingest(frame: pd.DataFrame, policy: Policy, source: str) -> StageOutput:
+    """Start the audit trail with what came in; empty input stops here."""
+    if frame.empty:
+        raise InputDataError(f"the input {source} has no rows")
+    audit = {"dataset": policy.dataset.name, "source": source, "rows": len(frame), "columns": list(frame.columns)}
+    return StageOutput(frame, {RAW_RECORDS: audit})
+
+
+def protect_identifiers(
+    records: StageOutput, classification: Mapping[str, Any], policy: Policy, keys: KeyProvider | None
+) -> StageOutput:
+    """Apply the direct identifiers' operators and drop the unlisted columns."""
+    started = time.perf_counter()
+    frame = records.frame.drop(columns=classification["dropped_unlisted"])
+    frame, applied = _apply_operators(frame, policy, policy.fields_of(FieldClass.DIRECT_IDENTIFIER), keys)
+    audit = {
+        "rows": len(frame),
+        "classification": classification["fields"],
+        "dropped_unlisted": classification["dropped_unlisted"],
+        "applied": applied,
+        "seconds": _since(started),
+    }
+    return records.then(IDENTIFIERS_PROTECTED, frame, audit)
+
+
+def generalize_quasi_identifiers(records: StageOutput, policy: Policy) -> StageOutput:
+    """Find and apply the generalization that meets the privacy targets with the least loss."""
+    started = time.perf_counter()
+    if not policy.quasi_identifiers:
+        return records.then(QUASI_IDENTIFIERS_GENERALIZED, records.frame, {"rows": len(records.frame), "privacy": None})
+    from anonymization_pipeline.core.privacy import anonymize_quasi_identifiers
+
+    result = anonymize_quasi_identifiers(records.frame, policy)
+    audit = {"rows": len(result.frame), "privacy": result.summary, "seconds": _since(started)}
+    return records.then(QUASI_IDENTIFIERS_GENERALIZED, result.frame, audit)
+
+
+def protect_sensitive(records: StageOutput, policy: Policy, keys: KeyProvider | None) -> StageOutput:
+    """Protect sensitive and non-sensitive values after generalization, which needs them raw for l/t."""
+    started = time.perf_counter()
+    columns = policy.fields_of(FieldClass.SENSITIVE) + policy.fields_of(FieldClass.NON_SENSITIVE)
+    frame, applied = _apply_operators(records.frame, policy, columns, keys)
+    audit = {"rows": len(frame), "applied": applied, "seconds": _since(started)}
+    return records.then(SENSITIVE_PROTECTED, frame, audit)
+
+
+def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Path | None = None) -> dict[str, Any]:
+    """Decide whether the candidate may be published: risk models, privacy targets, and the
+    Great Expectations suite (schema, row reconciliation, k/l/t, no raw identifier leaked).
+
+    Raw identifiers are compared through keyed digests under a key that lives only for this call,
+    so neither the suite nor its results can hold a raw value. Plots are returned base64-encoded.
+    """
+    from anonymization_pipeline.core.reporting import risk_plots
+    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
+    from anonymization_pipeline.core.risk import assess_risk
+    from anonymization_pipeline.core.validation import identifier_digests, validate_published
+
+    started = time.perf_counter()
+    frame = records.frame
+    privacy = records.audits.get(QUASI_IDENTIFIERS_GENERALIZED, {}).get("privacy")
+    risk = assess_risk(frame, policy, privacy)
+    digest_key = os.urandom(32)
+    identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
+    accounting = row_accounting(records)
+    validation = validate_published(
+        frame,
+        policy,
+        rows_in=accounting["rows_in"],
+        suppressed_rows=accounting["rows_suppressed"],
+        raw_identifier_digests={name: identifier_digests(raw[name], digest_key) for name in identifiers},
+        digest_key=digest_key,
+        docs_dir=docs_dir,
+    )
+    qis = policy.quasi_identifiers
+    plots = risk_plots(
+        risk.summary,
+        information_loss=column_information_loss(raw, frame, qis) if qis else None,
+        before=raw,
+        after=frame,
+        key_columns=qis[:4],
+        min_count=policy.privacy.k if policy.privacy and policy.privacy.k else 5,
+    )
+    failures = risk.failures + [
+        f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
+        for result in validation.results
+        if not result["success"]
+    ]
+    return {
+        "passed": risk.passed and validation.passed,
+        "failures": failures,
+        "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures},
+        "validation": {"passed": validation.passed, "results": validation.results},
+        "plots": {name: base64.b64encode(png).decode("ascii") for name, png in plots.items()},
+        "seconds": _since(started),
+    }
+
+
+def release_gate(assessment: Mapping[str, Any]) -> None:
+    """Write–audit–publish: nothing that failed its assessment goes further."""
+    if not assessment["passed"]:
+        raise PrivacyTargetNotMet("not published: " + "; ".join(assessment["failures"]))
+
+
+def row_accounting(records: StageOutput) -> dict[str, int]:
+    """Every input row is published as is, published generalized, or suppressed by rule."""
+    rows_in = records.audits[RAW_RECORDS]["rows"]
+    privacy = records.audits.get(QUASI_IDENTIFIERS_GENERALIZED, {}).get("privacy") or {}
+    suppressed = int(privacy.get("suppressed_rows", 0))
+    return {
+        "rows_in": rows_in,
+        "rows_published": len(records.frame),
+        "rows_suppressed": suppressed,
+        "rows_generalized": rows_in - suppressed if privacy else 0,
+    }
+
+
+def _apply_operators(
+    frame: pd.DataFrame, policy: Policy, columns: list[str], keys: KeyProvider | None
+) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
+    protected = frame.copy()
+    applied = {}
+    for name in columns:
+        field = policy.fields[name]
+        context = OperatorContext(field=name, keys=keys, frame=frame)
+        outcome = get_operator(field.effective_method).operate(frame[name], field.params, context)
+        if outcome.column is None:
+            protected = protected.drop(columns=[name])
+        else:
+            protected[name] = outcome.column
+        applied[name] = {"method": field.effective_method, **outcome.stats}
+    return protected, applied
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 4)

@@ -1,0 +1,102 @@
+"""The risk section of report.md, from the risk summary (figures only)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+
+def format_number(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _attack_lines(attack: dict[str, dict]) -> list[str]:
+    lines = [
+        "",
+        "### Linkage attack",
+        "",
+        "| scenario | attempts | uniquely matched | matched correctly | expected correct | success rate |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in attack.items():
+        lines.append(
+            f"| {name} | {result.get('attempts', 0)} | {result.get('uniquely_matched', 0)} | "
+            f"{format_number(result.get('matched_correctly'))} | {format_number(result.get('expected_correct'))} | "
+            f"{format_number(result.get('expected_success_rate', result.get('attacker_expected_success_rate')))} |"
+        )
+    return lines
+
+
+def render_risk_markdown(risk_summary: dict) -> str:
+    """The `## Re-identification risk` section: verdict, unmet targets, the models' figures.
+
+    `risk_summary` is `RiskAssessment.summary`, optionally with `failures` and with `attack`
+    (scenario name -> `run_linkage_attack` result).
+
+    >>> print(render_risk_markdown({"passed": True, "k_achieved": 5}).splitlines()[2])
+    - Verdict: **passed**
+    """
+    prosecutor = risk_summary.get("prosecutor", {})
+    uniqueness = risk_summary.get("population_uniqueness", {})
+    lines = [
+        "## Re-identification risk",
+        "",
+        f"- Verdict: **{'passed' if risk_summary.get('passed') else 'failed'}**",
+    ]
+    lines += [f"- Unmet: {failure}" for failure in risk_summary.get("failures", [])]
+    lines += [
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| equivalence classes | {format_number(risk_summary.get('equivalence_classes'))} |",
+        f"| k achieved (smallest class) | {format_number(risk_summary.get('k_achieved'))} |",
+        f"| suppressed rows (left out of the risk models) | {format_number(risk_summary.get('suppressed_rows'))} |",
+        f"| prosecutor: highest risk | {format_number(prosecutor.get('highest_risk'))} |",
+        f"| prosecutor: average risk | {format_number(prosecutor.get('average_risk'))} |",
+        f"| prosecutor: records at risk (above the policy threshold) | {format_number(prosecutor.get('records_at_risk'))} |",
+    ]
+    for threshold, share in prosecutor.get("records_at_risk_by_threshold", {}).items():
+        lines.append(f"| records with risk above {threshold} | {format_number(share)} |")
+    lines.append(f"| sample uniques | {format_number(prosecutor.get('sample_uniques'))} |")
+    journalist = risk_summary.get("journalist")
+    if journalist:
+        lines += [
+            f"| journalist: highest risk | {format_number(journalist.get('highest_risk'))} |",
+            f"| journalist: average risk | {format_number(journalist.get('average_risk'))} |",
+            f"| journalist: records at risk | {format_number(journalist.get('records_at_risk'))} |",
+        ]
+    lines.append(f"| marketer: expected share re-identified | {format_number(risk_summary.get('marketer_success_rate'))} |")
+    if uniqueness:
+        lines.append(
+            f"| population uniques ({uniqueness.get('selected')}, sampling fraction "
+            f"{format_number(uniqueness.get('sampling_fraction'))}) | {format_number(uniqueness.get('population_uniques'))} |"
+        )
+    sensitive = risk_summary.get("sensitive", {})
+    if sensitive:
+        lines += [
+            "",
+            "| sensitive column | l distinct | l entropy | l recursive | t equal | t ordered | t hierarchical |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, figures in sensitive.items():
+            lines.append(
+                f"| {name} | {format_number(figures.get('l_distinct'))} | {format_number(figures.get('l_entropy'))} | "
+                f"{format_number(figures.get('l_recursive'))} | {format_number(figures.get('t_equal'))} | "
+                f"{format_number(figures.get('t_ordered'))} | {format_number(figures.get('t_hierarchical'))} |"
+            )
+    if risk_summary.get("attack"):
+        lines += _attack_lines(risk_summary["attack"])
+    return "\n".join(lines) + "\n"
+
+
+def render_plots_markdown(plots: dict[str, bytes]) -> str:
+    """The plots as Markdown images with embedded PNG data (for the risk_assessment asset's metadata).
+
+    >>> render_plots_markdown({"risk_bands": b"\\x89PNG"}).startswith("![risk_bands](data:image/png;base64,")
+    True
+    """
+    return "\n\n".join(f"![{name}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})" for name, png in plots.items()) + "\n"

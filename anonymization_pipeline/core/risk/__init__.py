@@ -1,0 +1,7 @@
+"""Re-identification risk: measures over equivalence classes, population estimates, linkage attack."""
+
+from anonymization_pipeline.core.risk.assessment import RiskAssessment, assess_risk
+from anonymization_pipeline.core.risk.attack import GroundTruth, run_linkage_attack
+from anonymization_pipeline.core.risk.classes import EquivalenceClasses, equivalence_classes
+
+__all__ = ["EquivalenceClasses", "GroundTruth", "RiskAssessment", "assess_risk", "equivalence_classes", "run_linkage_attack"]

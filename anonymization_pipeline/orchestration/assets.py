@@ -1,0 +1,168 @@
+"""One asset per pipeline stage; each calls one core function and records its audit as metadata."""
+
+import base64
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from anonymization_pipeline.core.io import describe_location, read_table
+from anonymization_pipeline.core.pipeline import StageOutput, stages
+from anonymization_pipeline.core.pipeline.classification import classify_fields
+from anonymization_pipeline.core.pipeline.publish import publish, report_rejection
+from anonymization_pipeline.core.policy import Policy
+from anonymization_pipeline.core.reporting import render_plots_markdown
+from anonymization_pipeline.orchestration import run_tags
+from anonymization_pipeline.orchestration.io_managers import StageParquetIOManager
+from anonymization_pipeline.orchestration.resources import KeysResource, PipelineSettings
+from anonymization_pipeline.orchestration.retention import purge_intermediates
+
+GROUP = "anonymization"
+STAGE_IO = "stage_io_manager"
+JSON_IO = "json_io_manager"
+
+
+def stage_policy(context: dg.AssetExecutionContext, settings: PipelineSettings) -> Policy:
+    """The policy at the escalation rung this run's tags name."""
+    return settings.policy(run_tags.attempt_of(context.run.tags))
+
+
+def audit_metadata(context: dg.AssetExecutionContext, policy: Policy, audit: Mapping[str, Any]) -> dict[str, Any]:
+    """Dagster metadata from an audit record: numbers as numbers, structures as JSON."""
+    tags = context.run.tags
+    metadata: dict[str, Any] = {
+        "policy_sha256": policy.sha256(),
+        "dataset": policy.dataset.name,
+        "attempt": run_tags.attempt_of(tags),
+        "parent_run": tags.get(run_tags.PARENT_RUN, ""),
+    }
+    for key, value in audit.items():
+        if isinstance(value, bool | int | float | str):
+            metadata[key] = value
+        elif value is not None:
+            metadata[key] = dg.MetadataValue.json(value)
+    if "rows" in audit:
+        metadata["dagster/row_count"] = audit["rows"]
+    return metadata
+
+
+@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
+def raw_records(context: dg.AssetExecutionContext, settings: PipelineSettings) -> StageOutput:
+    """The input table as read, before anything is protected. Encrypted at rest, never published."""
+    policy = stage_policy(context, settings)
+    location = settings.input_location(policy)
+    records = stages.ingest(read_table(location), policy, source=describe_location(location))
+    context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.RAW_RECORDS]))
+    return records
+
+
+@dg.asset(group_name=GROUP, io_manager_key=JSON_IO)
+def field_classification(
+    context: dg.AssetExecutionContext, settings: PipelineSettings, raw_records: StageOutput
+) -> dict[str, Any]:
+    """Each column's class and method; unlisted columns are rejected or dropped, never passed on."""
+    policy = stage_policy(context, settings)
+    classification = classify_fields(list(raw_records.frame.columns), policy)
+    context.add_output_metadata(audit_metadata(context, policy, classification))
+    return classification
+
+
+@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
+def identifiers_protected(
+    context: dg.AssetExecutionContext,
+    settings: PipelineSettings,
+    keys: KeysResource,
+    raw_records: StageOutput,
+    field_classification: dict[str, Any],
+) -> StageOutput:
+    """Direct identifiers removed, masked or replaced by keyed pseudonyms."""
+    policy = stage_policy(context, settings)
+    records = stages.protect_identifiers(raw_records, field_classification, policy, keys.provider())
+    context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.IDENTIFIERS_PROTECTED]))
+    return records
+
+
+@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
+def quasi_identifiers_generalized(
+    context: dg.AssetExecutionContext, settings: PipelineSettings, identifiers_protected: StageOutput
+) -> StageOutput:
+    """Quasi-identifiers generalized by the optimal transformation that meets the privacy targets."""
+    policy = stage_policy(context, settings)
+    records = stages.generalize_quasi_identifiers(identifiers_protected, policy)
+    context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.QUASI_IDENTIFIERS_GENERALIZED]))
+    return records
+
+
+@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
+def sensitive_protected(
+    context: dg.AssetExecutionContext,
+    settings: PipelineSettings,
+    keys: KeysResource,
+    quasi_identifiers_generalized: StageOutput,
+) -> StageOutput:
+    """Sensitive values encrypted, hashed or perturbed: the candidate for publication."""
+    policy = stage_policy(context, settings)
+    records = stages.protect_sensitive(quasi_identifiers_generalized, policy, keys.provider())
+    context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.SENSITIVE_PROTECTED]))
+    return records
+
+
+@dg.asset(group_name=GROUP, io_manager_key=JSON_IO)
+def risk_assessment(
+    context: dg.AssetExecutionContext,
+    settings: PipelineSettings,
+    sensitive_protected: StageOutput,
+    raw_records: StageOutput,
+) -> dict[str, Any]:
+    """Re-identification risk of the candidate, the Great Expectations suite, and whether every
+    target holds. Reads the raw records only to compare keyed digests of their identifiers."""
+    policy = stage_policy(context, settings)
+    docs_dir = settings.report_directory(policy) / "data_docs"
+    assessment = stages.assess(sensitive_protected, policy, raw_records.frame, docs_dir)
+    if not assessment["passed"]:
+        report_rejection(sensitive_protected, assessment, policy, settings.report_directory(policy))
+    figures = {key: value for key, value in assessment.items() if key != "plots"}
+    context.add_output_metadata(
+        audit_metadata(context, policy, figures) | {"plots": dg.MetadataValue.md(render_plots_markdown(_pngs(assessment)))}
+    )
+    return assessment
+
+
+def _pngs(assessment: Mapping[str, Any]) -> dict[str, bytes]:
+    return {name: base64.b64decode(data) for name, data in assessment["plots"].items()}
+
+
+@dg.asset(group_name=GROUP, kinds={"parquet"})
+def anonymized_dataset(
+    context: dg.AssetExecutionContext,
+    settings: PipelineSettings,
+    stage_io_manager: dg.ResourceParam[StageParquetIOManager],
+    sensitive_protected: StageOutput,
+    risk_assessment: dict[str, Any],
+) -> dg.MaterializeResult:
+    """The published output: written only when the assessment passed (write–audit–publish).
+
+    After a publish, intermediate stage files older than the policy's retention are deleted.
+    """
+    policy = stage_policy(context, settings)
+    report = publish(
+        sensitive_protected,
+        risk_assessment,
+        policy,
+        settings.output_location(policy),
+        settings.report_directory(policy),
+    )
+    purged = purge_intermediates(Path(stage_io_manager.base_dir), policy.retention.intermediate_seconds)
+    return dg.MaterializeResult(metadata=audit_metadata(context, policy, report | {"intermediates_purged": len(purged)}))
+
+
+PIPELINE_ASSETS = [
+    raw_records,
+    field_classification,
+    identifiers_protected,
+    quasi_identifiers_generalized,
+    sensitive_protected,
+    risk_assessment,
+    anonymized_dataset,
+]

@@ -1,0 +1,56 @@
+"""Blocking asset checks on the risk assessment, one per target, each backed by the Great
+Expectations suite the assessment ran (statistics only, never values).
+
+The gate itself is inside the stages (write–audit–publish); these checks make each target
+visible in the UI and stop downstream materialization when one fails.
+"""
+
+from typing import Any
+
+import dagster as dg
+
+from anonymization_pipeline.orchestration.assets import risk_assessment
+
+EXPECTATIONS = {
+    "k_anonymity": "expect_quasi_identifiers_to_be_k_anonymous",
+    "l_diversity": "expect_sensitive_attribute_to_be_l_diverse",
+    "t_closeness": "expect_sensitive_attribute_to_be_t_close",
+    "no_raw_identifier_leaked": "expect_column_values_to_not_contain_raw_identifiers",
+    "published_schema": "expect_table_columns_to_match_set",
+    "row_reconciliation": "expect_table_row_count_to_equal",
+}
+
+
+def _expectation_check(name: str, expectation: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=risk_assessment, name=name, blocking=True, description=f"Great Expectations: {expectation}")
+    def check(risk_assessment: dict[str, Any]) -> dg.AssetCheckResult:
+        results = [r for r in risk_assessment["validation"]["results"] if r["expectation"] == expectation]
+        metadata = {
+            "expectations_run": len(results),
+            "statistics": dg.MetadataValue.json([{"columns": r["columns"], **r["statistics"]} for r in results]),
+        }
+        if not results:
+            return dg.AssetCheckResult(passed=True, metadata=metadata | {"configured": False})
+        return dg.AssetCheckResult(passed=all(r["success"] for r in results), metadata=metadata)
+
+    return check
+
+
+@dg.asset_check(asset=risk_assessment, blocking=True, description="Prosecutor, average and records-at-risk thresholds")
+def risk_thresholds(risk_assessment: dict[str, Any]) -> dg.AssetCheckResult:
+    risk = risk_assessment["risk"]
+    prosecutor = risk.get("prosecutor", {})
+    return dg.AssetCheckResult(
+        passed=bool(risk["passed"]),
+        metadata={
+            "highest_prosecutor_risk": prosecutor.get("highest_risk"),
+            "average_prosecutor_risk": prosecutor.get("average_risk"),
+            "records_at_risk": prosecutor.get("records_at_risk"),
+            "unmet": dg.MetadataValue.json(risk["failures"]),
+        },
+    )
+
+
+PIPELINE_CHECKS = [_expectation_check(name, expectation) for name, expectation in EXPECTATIONS.items()] + [
+    risk_thresholds
+]

@@ -1,0 +1,109 @@
+"""Materialize the whole asset graph in this process, as the CLI does.
+
+Runs land in the DAGSTER_HOME instance when it is set, so CLI runs appear in the UI; otherwise an
+ephemeral instance is used. A failed step is reported by the class of our error that caused it,
+so the CLI can give the same exit code as the core would.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+
+from anonymization_pipeline.orchestration import run_tags
+from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
+from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
+from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_error
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    run_id: str
+    success: bool
+    failed_step: str | None = None
+    error_class: str | None = None
+    error_message: str | None = None
+
+
+def current_instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def materialize_with_escalation(
+    resources: Mapping[str, Any],
+    instance: dg.DagsterInstance,
+    max_attempts: int,
+    on_step: Callable[[str, str], None] | None = None,
+    on_attempt: Callable[[int], None] | None = None,
+) -> PipelineRun:
+    """The CLI's own escalation loop: the same rungs and tags the sensor would use, in this process."""
+    run = None
+    for attempt in range(1, max_attempts + 1):
+        if on_attempt is not None:
+            on_attempt(attempt)
+        tags = {run_tags.ATTEMPT: str(attempt), run_tags.LAUNCHED_BY: "cli"}
+        if run is not None:
+            tags |= {run_tags.PARENT_RUN: run.run_id, run_tags.ROOT_RUN: root}
+        run = materialize_pipeline(resources, instance, on_step, tags)
+        root = tags.get(run_tags.ROOT_RUN, run.run_id)
+        if run.success or run.error_class not in TARGETS_NOT_MET:
+            return run
+    return run
+
+
+def materialize_pipeline(
+    resources: Mapping[str, Any],
+    instance: dg.DagsterInstance,
+    on_step: Callable[[str, str], None] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> PipelineRun:
+    """Run every stage; `on_step(step, status)` is told when a step starts, succeeds or fails.
+
+    Naming the progress logger in the run config replaces Dagster's console logger, whose event
+    lines would bury the CLI's one-line summary.
+    """
+    defs = dg.Definitions(
+        assets=PIPELINE_ASSETS,
+        asset_checks=PIPELINE_CHECKS,
+        resources=resources,
+        loggers={"progress": _progress_logger(on_step)},
+    )
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(
+        run_config={"loggers": {"progress": {}}}, instance=instance, raise_on_error=False, tags=tags
+    )
+    if result.success:
+        return PipelineRun(result.run_id, True)
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    error_class, message = our_error(failure.step_failure_data.error)
+    return PipelineRun(result.run_id, False, failure.step_key, error_class, message)
+
+
+def _progress_logger(on_step: Callable[[str, str], None] | None) -> dg.LoggerDefinition:
+    import logging
+
+    class StepEvents(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            event = getattr(record, "dagster_meta", {}).get("dagster_event")
+            if on_step is None or event is None or not event.step_key:
+                return
+            if event.is_step_start:
+                on_step(event.step_key, "started")
+            elif event.is_step_success:
+                on_step(event.step_key, "done")
+            elif event.is_step_failure:
+                on_step(event.step_key, "failed")
+
+    @dg.logger
+    def progress(_context: dg.InitLoggerContext) -> logging.Logger:
+        log = logging.getLogger("anonymization_pipeline.progress")
+        log.handlers = [StepEvents()]
+        log.setLevel(logging.DEBUG)
+        log.propagate = False
+        return log
+
+    return progress

@@ -1,0 +1,64 @@
+"""Fixtures shared across the suite: policies over the bundled Adult data, written to tmp folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS, adult_hierarchy_path
+from anonymization_pipeline.core.datasets.adult import adult_csv_path
+from anonymization_pipeline.core.keys import encode_key_material
+
+
+def adult_policy_document(output: Path, **sections: Any) -> dict[str, Any]:
+    """The examples/adult policy (k=5, no suppression, discernibility) with `sections` replaced."""
+    document = {
+        "version": 1,
+        "dataset": {
+            "name": "adult",
+            "input": {"format": "csv", "path": str(adult_csv_path()), "delimiter": ";"},
+            "output": {"format": "parquet", "path": str(output)},
+        },
+        "fields": {
+            column: {"class": "quasi_identifier", "hierarchy": {"table": str(adult_hierarchy_path(column))}}
+            for column in ADULT_QUASI_IDENTIFIERS
+        },
+        "privacy": {"k": 5, "max_suppression": 0.0, "metric": "discernibility"},
+    }
+    document.update(sections)
+    return document
+
+
+@pytest.fixture
+def adult_policy_file(tmp_path: Path) -> Callable[..., Path]:
+    """Writes an Adult policy into tmp_path; its output goes to tmp_path/out/adult.parquet."""
+
+    def write(**sections: Any) -> Path:
+        path = tmp_path / "policy.yaml"
+        path.write_text(yaml.safe_dump(adult_policy_document(tmp_path / "out" / "adult.parquet", **sections)))
+        return path
+
+    return write
+
+
+TEST_KEYS = {name: bytes([seed]) * 32 for seed, name in enumerate(("default", "storage", "pseudonyms"), start=1)}
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own DAGSTER_HOME, stage storage and keys, never the developer's."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("ANONYMIZER_STORAGE_DIR", str(home / "anonymizer_storage"))
+    monkeypatch.setenv("ANONYMIZER_VAULT_URL", f"sqlite:///{home / 'vault.sqlite'}")
+    for variable in [name for name in os.environ if name.startswith("ANONYMIZER_KEY_")]:
+        monkeypatch.delenv(variable)
+    for name, material in TEST_KEYS.items():
+        monkeypatch.setenv(f"ANONYMIZER_KEY_{name.upper()}", encode_key_material(material))
+    return home

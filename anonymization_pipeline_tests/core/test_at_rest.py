@@ -1,0 +1,37 @@
+import pytest
+
+from anonymization_pipeline.core.at_rest import seal, unseal
+from anonymization_pipeline.core.errors import KeyMaterialError
+from anonymization_pipeline.core.keys import Key, KeyProvider
+
+KEY = Key("storage", 1, bytes(range(32)))
+PROVIDER = KeyProvider.from_keys({"storage": bytes(range(32))})
+
+
+def test_round_trip_and_a_fresh_nonce_each_time():
+    first, second = seal(b"Jane Doe,1961-02-03", KEY), seal(b"Jane Doe,1961-02-03", KEY)
+    assert first != second
+    assert first.startswith(b"APSEAL1\nstorage:v1\n") and b"Jane" not in first
+    assert unseal(first, PROVIDER) == unseal(second, PROVIDER) == b"Jane Doe,1961-02-03"
+
+
+def test_a_changed_byte_or_the_wrong_key_is_refused_naming_only_the_key_id():
+    sealed = bytearray(seal(b"rows", KEY))
+    sealed[-1] ^= 1
+    with pytest.raises(KeyMaterialError, match=r"^f cannot be decrypted with key storage:v1: wrong key or altered file$"):
+        unseal(bytes(sealed), PROVIDER, name="f")
+    other = KeyProvider.from_keys({"storage": bytes(32)})
+    with pytest.raises(KeyMaterialError, match="cannot be decrypted with key storage:v1"):
+        unseal(seal(b"rows", KEY), other)
+
+
+def test_relabelling_the_key_id_is_detected():
+    rotated = KeyProvider.from_keys({"storage": {1: bytes(range(32)), 2: bytes(range(32))}})
+    relabelled = seal(b"rows", KEY).replace(b"storage:v1", b"storage:v2", 1)
+    with pytest.raises(KeyMaterialError, match="storage:v2"):
+        unseal(relabelled, rotated)
+
+
+def test_a_plain_file_is_not_taken_for_a_sealed_one():
+    with pytest.raises(KeyMaterialError, match="^x is not an encrypted stage file$"):
+        unseal(b"PAR1...", PROVIDER, name="x")

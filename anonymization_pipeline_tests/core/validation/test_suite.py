@@ -1,0 +1,181 @@
+"""The publication suite in real Great Expectations: each check fails on a crafted table and passes on a fixed one."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import great_expectations as gx
+import pandas as pd
+import pytest
+
+from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialError
+from anonymization_pipeline.core.policy import validate_policy
+from anonymization_pipeline.core.validation import identifier_digests, validate_published
+from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers
+from anonymization_pipeline.core.validation.identifier_digests import registered
+
+KEY = b"validation-test-key-0123456789ab"
+RAW_EMAILS = pd.Series(["zebediah.quux@example.org", "ottoline.frump@example.net", "marmaduke.vell@example.com", "ysolde.prank@example.org"])
+POLICY = validate_policy(
+    {
+        "version": 1,
+        "dataset": {"name": "people", "input": {"format": "csv", "path": "/in.csv"}, "output": {"format": "csv", "path": "/out.csv"}},
+        "fields": {
+            "email": {"class": "direct_identifier", "method": "redact"},
+            "age": {"class": "quasi_identifier", "hierarchy": {"intervals": [0, 50, 100]}},
+            "zip": {"class": "quasi_identifier", "hierarchy": {"prefix": [5, 3, 0]}},
+            "diagnosis": {"class": "sensitive", "method": "keep"},
+            "phone": {"class": "direct_identifier", "method": "drop"},
+        },
+        "privacy": {"k": 2, "l_diversity": {"attribute": "diagnosis", "l": 2}, "t_closeness": {"attribute": "diagnosis", "t": 0.3}},
+    }
+)
+
+
+def good_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "email": ["[REDACTED]"] * 4,
+            "age": ["[0-50)", "[0-50)", "[50-100)", "[50-100)"],
+            "zip": ["123**"] * 4,
+            "diagnosis": ["flu", "cold", "flu", "cold"],
+        }
+    )
+
+
+def run(frame: pd.DataFrame, docs_dir: Path | None = None, rows_in: int = 4):
+    digests = {"email": identifier_digests(RAW_EMAILS, KEY)}
+    return validate_published(frame, POLICY, rows_in=rows_in, suppressed_rows=0, raw_identifier_digests=digests, digest_key=KEY, docs_dir=docs_dir)
+
+
+def outcome_of(outcome, expectation: str, column: str | None = None) -> dict:
+    hits = [r for r in outcome.results if r["expectation"] == expectation and (column is None or column in r["columns"])]
+    assert len(hits) == 1
+    return hits[0]
+
+
+def test_a_safe_table_passes_every_expectation():
+    outcome = run(good_table())
+    assert outcome.passed, [r for r in outcome.results if not r["success"]]
+    assert [r["expectation"] for r in outcome.results[:5]] == [
+        "expect_table_columns_to_match_set",
+        "expect_table_row_count_to_equal",
+        "expect_quasi_identifiers_to_be_k_anonymous",
+        "expect_sensitive_attribute_to_be_l_diverse",
+        "expect_sensitive_attribute_to_be_t_close",
+    ]
+    assert len(outcome.results) == 5 + 4  # one raw-identifier check per published column
+
+
+def test_a_class_smaller_than_k_fails_k_anonymity():
+    frame = good_table()
+    frame.loc[0, "age"] = "[50-100)"
+    result = outcome_of(run(frame), "expect_quasi_identifiers_to_be_k_anonymous")
+    assert not result["success"]
+    assert result["statistics"]["details.classes_below_k"] == 1
+    assert result["statistics"]["details.rows_in_classes_below_k"] == 1
+
+
+def test_a_row_of_missing_quasi_identifiers_is_not_ignored():
+    frame = pd.concat([good_table(), pd.DataFrame({"email": ["[REDACTED]"], "age": [None], "zip": [None], "diagnosis": ["flu"]})], ignore_index=True)
+    result = outcome_of(run(frame, rows_in=5), "expect_quasi_identifiers_to_be_k_anonymous")
+    assert not result["success"]
+    assert result["statistics"]["details.rows_in_classes_below_k"] == 1
+
+
+def test_a_suppressed_row_does_not_break_k_anonymity():
+    frame = pd.concat([good_table(), pd.DataFrame({"email": ["[REDACTED]"], "age": ["*"], "zip": ["*"], "diagnosis": ["flu"]})], ignore_index=True)
+    result = outcome_of(run(frame, rows_in=5), "expect_quasi_identifiers_to_be_k_anonymous")
+    assert result["success"]
+    assert result["statistics"]["details.suppressed_rows"] == 1
+
+
+def test_a_class_with_one_diagnosis_fails_l_diversity_and_t_closeness():
+    frame = good_table()
+    frame["diagnosis"] = ["flu", "flu", "cold", "cold"]
+    outcome = run(frame)
+    diverse = outcome_of(outcome, "expect_sensitive_attribute_to_be_l_diverse")
+    close = outcome_of(outcome, "expect_sensitive_attribute_to_be_t_close")
+    assert not diverse["success"] and diverse["statistics"]["details.classes_below_l"] == 2
+    assert not close["success"] and close["statistics"]["observed_value"] == pytest.approx(0.5)
+
+
+def test_a_raw_email_in_any_column_is_caught_even_with_other_case_and_spaces():
+    frame = good_table()
+    frame.loc[1, "email"] = "  Ottoline.Frump@EXAMPLE.net"
+    frame.loc[2, "diagnosis"] = RAW_EMAILS[3]
+    outcome = run(frame)
+    assert not outcome_of(outcome, "expect_column_values_to_not_contain_raw_identifiers", "email")["success"]
+    leaked = outcome_of(outcome, "expect_column_values_to_not_contain_raw_identifiers", "diagnosis")
+    assert not leaked["success"]
+    assert leaked["statistics"]["details.rows_matching_raw_identifiers"] == 1
+    assert outcome_of(outcome, "expect_column_values_to_not_contain_raw_identifiers", "age")["success"]
+
+
+def test_schema_and_row_count_are_reconciled():
+    frame = good_table().assign(phone="dropped-column-that-came-back")
+    outcome = run(frame.iloc[:3], rows_in=4)
+    schema = outcome_of(outcome, "expect_table_columns_to_match_set")
+    rows = outcome_of(outcome, "expect_table_row_count_to_equal")
+    assert not schema["success"]
+    assert not rows["success"] and rows["statistics"]["observed_value"] == 3
+
+
+def test_removed_rows_count_as_suppressed_under_suppression_remove():
+    policy = POLICY.with_privacy(suppression="remove")
+    outcome = validate_published(good_table().iloc[:2], policy, rows_in=4, suppressed_rows=2)
+    assert outcome_of(outcome, "expect_table_row_count_to_equal")["success"]
+
+
+def test_digests_without_their_key_are_refused():
+    with pytest.raises(KeyMaterialError, match="without the key"):
+        validate_published(good_table(), POLICY, rows_in=4, suppressed_rows=0, raw_identifier_digests={"email": {"x"}})
+
+
+def test_the_leak_check_fails_closed_outside_a_validation():
+    with pytest.raises(ConfigurationError, match="no digest set is registered"):
+        registered("digests-unknown")
+    context = gx.get_context(mode="ephemeral")
+    batch = context.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("b").get_batch(
+        batch_parameters={"dataframe": good_table()}
+    )
+    result = batch.validate(ExpectColumnValuesToNotContainRawIdentifiers(column="email", digest_set="digests-unknown"))
+    assert not result.success
+
+
+def test_no_artefact_holds_a_raw_identifier_a_key_or_a_value_of_an_unsafe_row(tmp_path):
+    frame = good_table()
+    frame.loc[0, ["age", "zip", "diagnosis"]] = ["Q-UNSAFE-AGE-77", "Q-UNSAFE-ZIP-66", "S-UNSAFE-DIAG-55"]
+    frame.loc[1, "email"] = RAW_EMAILS[0]
+    docs = tmp_path / "docs"
+    outcome = run(frame, docs_dir=docs)
+    assert not outcome.passed
+    assert outcome.docs_index == docs / "index.html" and outcome.docs_index.exists()
+    assert list(docs.glob("validations/**/*.html"))
+    texts = [json.dumps(outcome.results)] + [p.read_text(errors="ignore") for p in docs.rglob("*") if p.suffix in (".html", ".json", ".css", ".js")]
+    forbidden = list(RAW_EMAILS) + ["Q-UNSAFE-AGE-77", "Q-UNSAFE-ZIP-66", "S-UNSAFE-DIAG-55", KEY.decode(), KEY.hex(), base64.b64encode(KEY).decode()]
+    forbidden += sorted(identifier_digests(RAW_EMAILS, KEY))
+    for text in texts:
+        lowered = text.lower()
+        for value in forbidden:
+            assert value.lower() not in lowered
+
+
+def test_hierarchical_t_closeness_reads_the_attribute_hierarchy(tmp_path):
+    tree = tmp_path / "diagnosis.csv"
+    tree.write_text("flu;viral;*\ncold;viral;*\nasthma;chronic;*\ndiabetes;chronic;*\n")
+    document = POLICY.model_dump(mode="json", by_alias=True)
+    document["fields"]["diagnosis"]["hierarchy"] = {"table": str(tree)}
+    document["privacy"] = {"k": 2, "t_closeness": {"attribute": "diagnosis", "t": 0.3, "distance": "hierarchical"}}
+    policy = validate_policy(document)
+    close = good_table().assign(diagnosis=["flu", "asthma", "cold", "diabetes"])
+    apart = good_table().assign(diagnosis=["flu", "cold", "asthma", "diabetes"])
+    checks = [
+        outcome_of(validate_published(frame, policy, rows_in=4, suppressed_rows=0), "expect_sensitive_attribute_to_be_t_close")
+        for frame in (close, apart)
+    ]
+    # within each class: a quarter of the mass moves between siblings (distance 1/2) twice
+    assert checks[0]["success"] and checks[0]["statistics"]["observed_value"] == pytest.approx(0.25)
+    assert not checks[1]["success"] and checks[1]["statistics"]["observed_value"] == pytest.approx(0.5)

@@ -1,0 +1,16 @@
+import os
+
+from anonymization_pipeline.orchestration.retention import purge_intermediates
+
+
+def test_only_sealed_files_older_than_the_retention_are_removed(tmp_path):
+    old, fresh, other = tmp_path / "a.parquet.sealed", tmp_path / "b.parquet.sealed", tmp_path / "c.json"
+    for path in (old, fresh, other):
+        path.write_bytes(b"x")
+    os.utime(old, (1_000, 1_000))
+    os.utime(fresh, (9_000, 9_000))
+    os.utime(other, (1_000, 1_000))
+
+    assert purge_intermediates(tmp_path, retention_seconds=5_000, now=10_000) == ["a.parquet.sealed"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.parquet.sealed", "c.json"]
+    assert purge_intermediates(tmp_path, retention_seconds=0, now=10_000) == ["b.parquet.sealed"]

@@ -1,0 +1,90 @@
+"""The escalation loop, driven tick by tick against an ephemeral instance."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from anonymization_pipeline.orchestration import run_tags
+from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
+from anonymization_pipeline.orchestration.environment import build_resources
+from anonymization_pipeline.orchestration.jobs import anonymization_job
+from anonymization_pipeline.orchestration.sensors import build_escalation_sensor
+
+# On Adult, k=5 and k=6 give a smallest class of 6 rows (prosecutor risk 1/6), k=7 one of 16: a
+# threshold of 0.1 fails at rungs 0 and 1 and passes at rung 2.
+LADDER = [{"k": 6}, {"k": 7}, {"k": 20}]
+
+
+def escalation_definitions(policy_path) -> dg.Definitions:
+    return dg.Definitions(
+        assets=PIPELINE_ASSETS,
+        jobs=[anonymization_job],
+        sensors=[build_escalation_sensor(anonymization_job)],
+        resources=build_resources(str(policy_path)),
+    )
+
+
+def sensor_context(defs: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None = None):
+    resources = {"settings": defs.resources["settings"]}
+    return dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs, resources=resources)
+
+
+def drive(defs: dg.Definitions, instance: dg.DagsterInstance, ticks: int) -> list[dg.DagsterRun]:
+    """Run once, then let the sensor tick and execute what it requests, like the daemon would."""
+    job = defs.resolve_job_def("anonymization_pipeline")
+    sensor = defs.resolve_sensor_def("privacy_escalation")
+    job.execute_in_process(instance=instance, raise_on_error=False)
+    cursor = None
+    for _ in range(ticks):
+        context = sensor_context(defs, instance, cursor)
+        requests = list(sensor(context) or [])
+        cursor = context.cursor
+        for request in requests:
+            job.execute_in_process(instance=instance, raise_on_error=False, tags=request.tags)
+    return sorted(instance.get_runs(), key=lambda run: int(run.tags.get(run_tags.ATTEMPT, "1")))
+
+
+def test_fails_at_rung_0_passes_at_rung_2_in_exactly_three_linked_runs(adult_policy_file, tmp_path):
+    policy = adult_policy_file(risk={"max_prosecutor_risk": 0.1}, retry={"max_attempts": 4, "ladder": LADDER})
+    instance = dg.DagsterInstance.ephemeral()
+
+    runs = drive(escalation_definitions(policy), instance, ticks=5)
+
+    assert [run.status for run in runs] == [
+        dg.DagsterRunStatus.FAILURE,
+        dg.DagsterRunStatus.FAILURE,
+        dg.DagsterRunStatus.SUCCESS,
+    ]
+    first, second, third = runs
+    assert [run.tags.get(run_tags.ATTEMPT, "1") for run in runs] == ["1", "2", "3"]
+    assert second.tags[run_tags.PARENT_RUN] == first.run_id and third.tags[run_tags.PARENT_RUN] == second.run_id
+    assert second.tags[run_tags.ROOT_RUN] == third.tags[run_tags.ROOT_RUN] == first.run_id
+    assert (tmp_path / "out" / "adult.parquet").exists()
+    metadata = instance.get_latest_materialization_event(dg.AssetKey("anonymized_dataset")).asset_materialization.metadata
+    assert metadata["attempt"].value == 3 and metadata["parent_run"].value == second.run_id
+
+
+def test_never_passing_policy_stops_after_max_attempts_and_publishes_nothing(adult_policy_file, tmp_path):
+    policy = adult_policy_file(risk={"max_prosecutor_risk": 0.001}, retry={"max_attempts": 3, "ladder": LADDER})
+    instance = dg.DagsterInstance.ephemeral()
+
+    runs = drive(escalation_definitions(policy), instance, ticks=6)
+
+    assert len(runs) == 3
+    assert all(run.status == dg.DagsterRunStatus.FAILURE for run in runs)
+    assert instance.get_run_by_id(runs[-1].run_id).tags[run_tags.ESCALATION] == "exhausted"
+    assert not (tmp_path / "out" / "adult.parquet").exists()
+    assert instance.get_latest_materialization_event(dg.AssetKey("anonymized_dataset")) is None
+
+
+def test_each_failure_is_handled_once_across_restarts(adult_policy_file):
+    policy = adult_policy_file(risk={"max_prosecutor_risk": 0.001}, retry={"max_attempts": 3, "ladder": LADDER})
+    instance = dg.DagsterInstance.ephemeral()
+    defs = escalation_definitions(policy)
+    defs.resolve_job_def("anonymization_pipeline").execute_in_process(instance=instance, raise_on_error=False)
+    sensor = defs.resolve_sensor_def("privacy_escalation")
+
+    first = sensor_context(defs, instance)
+    assert len(list(sensor(first))) == 1
+    restarted = sensor_context(defs, instance, first.cursor)
+    assert list(sensor(restarted) or []) == []
