@@ -32,11 +32,16 @@ def run_demo(args: argparse.Namespace) -> int:
     _ensure_demo_keys(args.key_file)
     policy = load_policy(args.policy)
 
-    from anonymization_pipeline.core.datasets.users import generate_users
+    from anonymization_pipeline.core.datasets import generate_external_registry, generate_users
     from anonymization_pipeline.core.io import write_table
 
-    write_table(generate_users(args.rows, args.seed), policy.dataset.input)
+    users = generate_users(args.rows, args.seed)
+    write_table(users, policy.dataset.input)
     print(f"generated {args.rows} users into {policy.dataset.input.path}")
+    attack = policy.risk.linkage_attack
+    if attack is not None:
+        write_table(generate_external_registry(users, overlap=0.5, seed=args.seed + 1), attack.external)
+        print(f"generated an identified registry of half of them (plus decoys) into {attack.external.path}")
     code = run_policy(
         argparse.Namespace(
             policy=args.policy, input=None, output=None, report=None, quiet=False, json=False, timings=False

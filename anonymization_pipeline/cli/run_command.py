@@ -98,7 +98,13 @@ def _print_summary(report: dict[str, Any], report_dir: Path, args: argparse.Name
             f"  privacy: k achieved {privacy.get('k_achieved')}, {privacy.get('equivalence_classes')} classes, "
             f"transformation {json.dumps(privacy.get('transformation'))}"
         )
-    for failure in report["risk"]["failures"]:
+    for scenario, result in (report["risk"].get("attack") or {}).items():
+        correct = result.get("matched_correctly")
+        print(
+            f"  linkage attack on the {scenario}: {result['uniquely_matched']} of {result['attempts']} listed people "
+            f"matched uniquely" + (f", {correct} correctly" if correct is not None else "")
+        )
+    for failure in report["failures"]:
         print(f"  unmet: {failure}")
     if report["output"]:
         print(f"  output: {report['output']}")

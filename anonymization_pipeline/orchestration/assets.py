@@ -2,11 +2,13 @@
 
 import base64
 from collections.abc import Mapping
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from anonymization_pipeline.core.at_rest import STORAGE_KEY
 from anonymization_pipeline.core.io import describe_location, read_table
 from anonymization_pipeline.core.pipeline import StageOutput, stages
 from anonymization_pipeline.core.pipeline.classification import classify_fields
@@ -19,6 +21,8 @@ from anonymization_pipeline.orchestration.resources import KeysResource, Pipelin
 from anonymization_pipeline.orchestration.retention import purge_intermediates
 
 GROUP = "anonymization"
+CODE_VERSION = version("anonymization_pipeline")
+FINGERPRINT_PURPOSE = "fingerprint:hmac-sha256"
 STAGE_IO = "stage_io_manager"
 JSON_IO = "json_io_manager"
 
@@ -47,17 +51,22 @@ def audit_metadata(context: dg.AssetExecutionContext, policy: Policy, audit: Map
     return metadata
 
 
-@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
-def raw_records(context: dg.AssetExecutionContext, settings: PipelineSettings) -> StageOutput:
-    """The input table as read, before anything is protected. Encrypted at rest, never published."""
+@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
+def raw_records(context: dg.AssetExecutionContext, settings: PipelineSettings, keys: KeysResource) -> StageOutput:
+    """The input table as read, before anything is protected. Encrypted at rest, never published.
+
+    Its fingerprint carries an HMAC of the content under a subkey of the `storage` key, so a
+    reviewer can tell which input a run read without the input being stored in the audit trail.
+    """
     policy = stage_policy(context, settings)
     location = settings.input_location(policy)
-    records = stages.ingest(read_table(location), policy, source=describe_location(location))
+    fingerprint_key = keys.provider().primary(STORAGE_KEY).derive(FINGERPRINT_PURPOSE)
+    records = stages.ingest(read_table(location), policy, describe_location(location), fingerprint_key)
     context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.RAW_RECORDS]))
     return records
 
 
-@dg.asset(group_name=GROUP, io_manager_key=JSON_IO)
+@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=JSON_IO)
 def field_classification(
     context: dg.AssetExecutionContext, settings: PipelineSettings, raw_records: StageOutput
 ) -> dict[str, Any]:
@@ -68,7 +77,7 @@ def field_classification(
     return classification
 
 
-@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
+@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
 def identifiers_protected(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,
@@ -83,7 +92,7 @@ def identifiers_protected(
     return records
 
 
-@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
+@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
 def quasi_identifiers_generalized(
     context: dg.AssetExecutionContext, settings: PipelineSettings, identifiers_protected: StageOutput
 ) -> StageOutput:
@@ -94,7 +103,7 @@ def quasi_identifiers_generalized(
     return records
 
 
-@dg.asset(group_name=GROUP, io_manager_key=STAGE_IO, kinds={"pandas"})
+@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
 def sensitive_protected(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,
@@ -108,7 +117,7 @@ def sensitive_protected(
     return records
 
 
-@dg.asset(group_name=GROUP, io_manager_key=JSON_IO)
+@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=JSON_IO)
 def risk_assessment(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,
@@ -133,7 +142,7 @@ def _pngs(assessment: Mapping[str, Any]) -> dict[str, bytes]:
     return {name: base64.b64decode(data) for name, data in assessment["plots"].items()}
 
 
-@dg.asset(group_name=GROUP, kinds={"parquet"})
+@dg.asset(group_name=GROUP, code_version=CODE_VERSION, kinds={"parquet"})
 def anonymized_dataset(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,

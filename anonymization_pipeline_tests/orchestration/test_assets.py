@@ -35,7 +35,10 @@ def test_every_stage_materializes_with_its_audit_metadata(adult_policy_file, tmp
         assert len(metadata["policy_sha256"]) == 64
         assert metadata["attempt"] == 1
 
-    assert latest_metadata(instance, "raw_records")["dagster/row_count"] == 30162
+    raw = latest_metadata(instance, "raw_records")
+    assert raw["dagster/row_count"] == 30162
+    assert raw["fingerprint"]["rows"] == 30162 and len(raw["fingerprint"]["content_hmac_sha256"]) == 64
+    assert raw["encrypted_with"] == "storage:v1"
     classification = latest_metadata(instance, "field_classification")["fields"]
     assert {name: entry["class"] for name, entry in classification.items()} == dict.fromkeys(
         ADULT_QUASI_IDENTIFIERS, "quasi_identifier"
@@ -54,8 +57,12 @@ def test_every_stage_materializes_with_its_audit_metadata(adult_policy_file, tmp
 
 
 def test_intermediate_stages_are_sealed_parquet_never_pickles(adult_policy_file):
-    run = materialize_pipeline(build_resources(str(adult_policy_file())), dg.DagsterInstance.get())
+    instance = dg.DagsterInstance.get()
+    run = materialize_pipeline(build_resources(str(adult_policy_file())), instance)
     assert run.success
+    first_fingerprint = latest_metadata(instance, "raw_records")["fingerprint"]
+    assert materialize_pipeline(build_resources(str(adult_policy_file())), instance).success
+    assert latest_metadata(instance, "raw_records")["fingerprint"] == first_fingerprint
     stored = sorted(p.name for p in default_storage_dir().rglob("*") if p.is_file())
     assert stored == [
         "field_classification.json",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
+from anonymization_pipeline.core.io import table_fingerprint
 from anonymization_pipeline.core.operators import OperatorContext, get_operator
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.policy import FieldClass, Policy
@@ -33,11 +34,17 @@ RISK_ASSESSMENT = "risk_assessment"
 ANONYMIZED_DATASET = "anonymized_dataset"
 
 
-def ingest(frame: pd.DataFrame, policy: Policy, source: str) -> StageOutput:
-    """Start the audit trail with what came in; empty input stops here."""
+def ingest(frame: pd.DataFrame, policy: Policy, source: str, fingerprint_key: bytes | None = None) -> StageOutput:
+    """Start the audit trail with what came in (with a keyed content digest when a key is given);
+    empty input stops here."""
     if frame.empty:
         raise InputDataError(f"the input {source} has no rows")
-    audit = {"dataset": policy.dataset.name, "source": source, "rows": len(frame), "columns": list(frame.columns)}
+    audit = {
+        "dataset": policy.dataset.name,
+        "source": source,
+        "rows": len(frame),
+        "fingerprint": table_fingerprint(frame, fingerprint_key),
+    }
     return StageOutput(frame, {RAW_RECORDS: audit})
 
 
@@ -107,9 +114,11 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
         digest_key=digest_key,
         docs_dir=docs_dir,
     )
+    attacks = linkage_attacks(policy, raw, frame, privacy)
     qis = policy.quasi_identifiers
     plots = risk_plots(
         risk.summary,
+        attacks=attacks or None,
         information_loss=column_information_loss(raw, frame, qis) if qis else None,
         before=raw,
         after=frame,
@@ -124,10 +133,40 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
     return {
         "passed": risk.passed and validation.passed,
         "failures": failures,
-        "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures},
+        "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
         "validation": {"passed": validation.passed, "results": validation.results},
         "plots": {name: base64.b64encode(png).decode("ascii") for name, png in plots.items()},
         "seconds": _since(started),
+    }
+
+
+def linkage_attacks(
+    policy: Policy, raw: pd.DataFrame, candidate: pd.DataFrame, privacy: Mapping[str, Any] | None
+) -> dict[str, dict[str, Any]]:
+    """The policy's linkage attack against the raw input and against the candidate, for contrast.
+
+    Correct matches are counted only when the ground-truth ids align row for row with the
+    candidate (suppressed rows removed breaks the alignment, and then only matches are counted).
+    """
+    attack = policy.risk.linkage_attack
+    if attack is None:
+        return {}
+    from anonymization_pipeline.core.io import read_table
+    from anonymization_pipeline.core.privacy import build_hierarchies
+    from anonymization_pipeline.core.risk import GroundTruth, run_linkage_attack
+
+    external = read_table(attack.external)
+    truth = attack.ground_truth
+    raw_truth = published_truth = None
+    if truth is not None:
+        raw_truth = GroundTruth(raw[truth.input], external[truth.external])
+        published_truth = raw_truth if len(candidate) == len(raw) else None
+    levels = privacy["transformation"] if privacy else None
+    return {
+        "raw input": run_linkage_attack(raw, external, attack.columns, ground_truth=raw_truth),
+        "published": run_linkage_attack(
+            candidate, external, attack.columns, build_hierarchies(policy, raw), levels, ground_truth=published_truth
+        ),
     }
 
 

@@ -287,14 +287,20 @@ class Privacy(StrictModel):
         return self
 
 
-class Population(StrictModel):
-    """A larger table over the same quasi-identifiers (e.g. a census extract) for the journalist model."""
+class GroundTruth(StrictModel):
+    """Hidden person ids for a benchmark: a column of the raw input and one of the external list.
+    Neither is ever published; they only let the simulation count correct matches."""
 
-    path: Path
-    format: Literal["csv", "parquet"] = "csv"
-    delimiter: str = Field(",", min_length=1, max_length=1)
+    input: str
+    external: str
 
-    _resolve_path = field_validator("path")(_resolve)
+
+class LinkageAttack(StrictModel):
+    """An identified external list (e.g. a voter roll) the assessment links to the candidate."""
+
+    external: Location
+    columns: list[str] = Field(min_length=1)
+    ground_truth: GroundTruth | None = None
 
 
 class Risk(StrictModel):
@@ -303,7 +309,8 @@ class Risk(StrictModel):
     max_records_at_risk: float = Field(1.0, ge=0, le=1)
     record_risk_threshold: float = Field(0.2, gt=0, le=1)
     sampling_fraction: float = Field(1.0, gt=0, le=1)
-    population: Population | None = None
+    population: Location | None = None
+    linkage_attack: LinkageAttack | None = None
 
 
 class Retry(StrictModel):
@@ -354,6 +361,15 @@ class Policy(StrictModel):
     risk: Risk = Field(default_factory=Risk)
     retry: Retry = Field(default_factory=Retry)
     retention: Retention = Field(default_factory=Retention)
+
+    @model_validator(mode="after")
+    def _attack_on_quasi_identifiers(self) -> Policy:
+        attack = self.risk.linkage_attack
+        if attack is not None:
+            unknown = [name for name in attack.columns if name not in self.quasi_identifiers]
+            if unknown:
+                raise ValueError(f"risk.linkage_attack.columns: {', '.join(unknown)} must be quasi_identifier fields")
+        return self
 
     @model_validator(mode="after")
     def _privacy_matches_fields(self) -> Policy:

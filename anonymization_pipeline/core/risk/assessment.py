@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from anonymization_pipeline.core.errors import InputDataError
-from anonymization_pipeline.core.policy.model import FieldClass, Policy, Population
+from anonymization_pipeline.core.io import describe_location, read_table
+from anonymization_pipeline.core.policy.model import FieldClass, Location, Policy
 from anonymization_pipeline.core.risk import closeness, diversity
 from anonymization_pipeline.core.risk.classes import EquivalenceClasses, equivalence_classes
 from anonymization_pipeline.core.risk.hierarchy_tables import column_hierarchies, hierarchy_tables
@@ -63,15 +64,12 @@ def _sensitive_figures(classes: EquivalenceClasses, frame: pd.DataFrame, policy:
     return figures
 
 
-def _read_population(population: Population, columns: list[str]) -> pd.DataFrame:
-    try:
-        if population.format == "parquet":
-            table = pd.read_parquet(population.path, columns=columns)
-        else:
-            table = pd.read_csv(population.path, sep=population.delimiter, dtype=str, usecols=columns)
-    except (OSError, ValueError) as error:
-        raise InputDataError(f"cannot read the population table {population.path}: {error.__class__.__name__}") from None
-    return table
+def _read_population(population: Location, columns: list[str]) -> pd.DataFrame:
+    table = read_table(population)
+    missing = [name for name in columns if name not in table.columns]
+    if missing:
+        raise InputDataError(f"the population table {describe_location(population)} lacks columns {', '.join(missing)}")
+    return table[columns]
 
 
 def _journalist(frame: pd.DataFrame, classes: EquivalenceClasses, policy: Policy) -> dict | None:

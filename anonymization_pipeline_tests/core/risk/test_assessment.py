@@ -73,7 +73,7 @@ def test_journalist_risk_against_a_population_table(tmp_path):
     population = pd.concat([TABLE[["zip", "sex"]]] + [pd.DataFrame({"zip": ["10001"] * 3 + ["10002"] * 2, "sex": ["F"] * 3 + ["M"] * 2})])
     path = tmp_path / "census.csv"
     population.to_csv(path, index=False)
-    policy = small_policy(["zip", "sex"], risk={"population": {"path": str(path)}, "record_risk_threshold": 0.2})
+    policy = small_policy(["zip", "sex"], risk={"population": {"format": "csv", "path": str(path)}, "record_risk_threshold": 0.2})
     journalist = assess_risk(TABLE, policy).summary["journalist"]
     # population class sizes: 4, 4, 5, 10 for sample classes of 1, 2, 5, 10
     assert journalist["highest_risk"] == pytest.approx(1 / 4)
