@@ -12,13 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from typing import Any
+
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError
-from anonymization_pipeline.core.io.locations import parse_location
-from anonymization_pipeline.core.io.reading import read_table
-from anonymization_pipeline.core.policy import load_policy
-from anonymization_pipeline.core.risk import GroundTruth, run_linkage_attack
-from anonymization_pipeline.core.risk.attack import TRUTH_COLUMN
-from anonymization_pipeline.core.risk.hierarchy_tables import column_hierarchies
 
 LABELS = (
     ("attempts", "people on the external list"),
@@ -38,7 +34,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     attack.add_argument("--external", required=True, help="the identified outside list (name plus raw quasi-identifiers)")
     attack.add_argument("--on", required=True, help="comma-separated quasi-identifier columns to join on")
     attack.add_argument("--policy", help="policy whose hierarchies say which raw values a generalized cell covers")
-    attack.add_argument("--ground-truth", help=f"benchmark only: a table with a {TRUTH_COLUMN} column, one row per published row")
+    attack.add_argument(
+        "--ground-truth", help="benchmark only: a table of the hidden ids the external list carries, one row per published row"
+    )
     attack.add_argument("--json", action="store_true", help="print the result as JSON")
     attack.set_defaults(func=run_attack)
 
@@ -50,9 +48,13 @@ def _columns(text: str) -> list[str]:
     return columns
 
 
-def _ground_truth(path: str | None, external_ids, published_rows: int) -> GroundTruth | None:
+def _ground_truth(path: str | None, external_ids, published_rows: int) -> Any:
     if path is None:
         return None
+    from anonymization_pipeline.core.io import parse_location, read_table
+    from anonymization_pipeline.core.risk import GroundTruth
+    from anonymization_pipeline.core.risk.attack import TRUTH_COLUMN
+
     if external_ids is None:
         raise InputDataError(f"--ground-truth needs a {TRUTH_COLUMN} column in the external list")
     truth = read_table(parse_location(path))
@@ -62,6 +64,12 @@ def _ground_truth(path: str | None, external_ids, published_rows: int) -> Ground
 
 
 def run_attack(args: argparse.Namespace) -> int:
+    from anonymization_pipeline.core.io import parse_location, read_table
+    from anonymization_pipeline.core.policy import load_policy
+    from anonymization_pipeline.core.risk import run_linkage_attack
+    from anonymization_pipeline.core.risk.attack import TRUTH_COLUMN
+    from anonymization_pipeline.core.risk.hierarchy_tables import column_hierarchies
+
     on = _columns(args.on)
     published = read_table(parse_location(args.published))
     external = read_table(parse_location(args.external))

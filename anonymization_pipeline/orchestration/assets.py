@@ -23,6 +23,10 @@ from anonymization_pipeline.orchestration.retention import purge_intermediates
 GROUP = "anonymization"
 CODE_VERSION = version("anonymization_pipeline")
 FINGERPRINT_PURPOSE = "fingerprint:hmac-sha256"
+DOWNSTREAM = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+"""Downstream stages follow a new upstream materialization on their own, unless a blocking check failed."""
+FIRST_STAGE: dict[str, Any] = {"group_name": GROUP, "code_version": CODE_VERSION}
+DOWNSTREAM_STAGE: dict[str, Any] = FIRST_STAGE | {"automation_condition": DOWNSTREAM}
 STAGE_IO = "stage_io_manager"
 JSON_IO = "json_io_manager"
 
@@ -51,7 +55,7 @@ def audit_metadata(context: dg.AssetExecutionContext, policy: Policy, audit: Map
     return metadata
 
 
-@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
+@dg.asset(**FIRST_STAGE, io_manager_key=STAGE_IO, kinds={"pandas"})
 def raw_records(context: dg.AssetExecutionContext, settings: PipelineSettings, keys: KeysResource) -> StageOutput:
     """The input table as read, before anything is protected. Encrypted at rest, never published.
 
@@ -66,7 +70,7 @@ def raw_records(context: dg.AssetExecutionContext, settings: PipelineSettings, k
     return records
 
 
-@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=JSON_IO)
+@dg.asset(**DOWNSTREAM_STAGE, io_manager_key=JSON_IO)
 def field_classification(
     context: dg.AssetExecutionContext, settings: PipelineSettings, raw_records: StageOutput
 ) -> dict[str, Any]:
@@ -77,7 +81,7 @@ def field_classification(
     return classification
 
 
-@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
+@dg.asset(**DOWNSTREAM_STAGE, io_manager_key=STAGE_IO, kinds={"pandas"})
 def identifiers_protected(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,
@@ -92,7 +96,7 @@ def identifiers_protected(
     return records
 
 
-@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
+@dg.asset(**DOWNSTREAM_STAGE, io_manager_key=STAGE_IO, kinds={"pandas"})
 def quasi_identifiers_generalized(
     context: dg.AssetExecutionContext, settings: PipelineSettings, identifiers_protected: StageOutput
 ) -> StageOutput:
@@ -103,7 +107,7 @@ def quasi_identifiers_generalized(
     return records
 
 
-@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=STAGE_IO, kinds={"pandas"})
+@dg.asset(**DOWNSTREAM_STAGE, io_manager_key=STAGE_IO, kinds={"pandas"})
 def sensitive_protected(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,
@@ -117,7 +121,7 @@ def sensitive_protected(
     return records
 
 
-@dg.asset(group_name=GROUP, code_version=CODE_VERSION, io_manager_key=JSON_IO)
+@dg.asset(**DOWNSTREAM_STAGE, io_manager_key=JSON_IO)
 def risk_assessment(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,
@@ -142,7 +146,7 @@ def _pngs(assessment: Mapping[str, Any]) -> dict[str, bytes]:
     return {name: base64.b64decode(data) for name, data in assessment["plots"].items()}
 
 
-@dg.asset(group_name=GROUP, code_version=CODE_VERSION, kinds={"parquet"})
+@dg.asset(**DOWNSTREAM_STAGE, kinds={"parquet"})
 def anonymized_dataset(
     context: dg.AssetExecutionContext,
     settings: PipelineSettings,

@@ -17,7 +17,7 @@ from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
 from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
 from anonymization_pipeline.orchestration.environment import build_resources
 from anonymization_pipeline.orchestration.jobs import anonymization_job
-from anonymization_pipeline.orchestration.schedules import daily_anonymization
+from anonymization_pipeline.orchestration.schedules import daily_anonymization, stage_automation
 from anonymization_pipeline.orchestration.sensors import build_escalation_sensor
 
 defs = dg.Definitions(
@@ -25,7 +25,7 @@ defs = dg.Definitions(
     asset_checks=PIPELINE_CHECKS,
     jobs=[anonymization_job],
     schedules=[daily_anonymization],
-    sensors=[build_escalation_sensor(anonymization_job)],
+    sensors=[build_escalation_sensor(anonymization_job), stage_automation],
     executor=dg.in_process_executor,
     resources=build_resources(policy_path=os.environ.get("ANONYMIZER_POLICY", "examples/users/policy.yaml")),
 )

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from anonymization_pipeline.orchestration.assets import DOWNSTREAM
 from anonymization_pipeline.orchestration.definitions import defs
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,6 +22,10 @@ def test_definitions_load_with_schedule_and_sensor_running_by_default():
     }
     assert defs.resolve_schedule_def("daily_anonymization").default_status == dg.DefaultScheduleStatus.RUNNING
     assert defs.resolve_sensor_def("privacy_escalation").default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.resolve_sensor_def("stage_automation").default_status == dg.DefaultSensorStatus.RUNNING
+    graph = defs.resolve_asset_graph()
+    assert graph.get(dg.AssetKey("raw_records")).automation_condition is None
+    assert graph.get(dg.AssetKey("anonymized_dataset")).automation_condition == DOWNSTREAM
 
 
 def test_workspace_validates_with_the_dagster_cli():

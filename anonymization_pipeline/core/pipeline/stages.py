@@ -93,12 +93,12 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
     Raw identifiers are compared through keyed digests under a key that lives only for this call,
     so neither the suite nor its results can hold a raw value. Plots are returned base64-encoded.
     """
+    started = time.perf_counter()
     from anonymization_pipeline.core.reporting import risk_plots
     from anonymization_pipeline.core.reporting.information_loss import column_information_loss
     from anonymization_pipeline.core.risk import assess_risk
     from anonymization_pipeline.core.validation import identifier_digests, validate_published
 
-    started = time.perf_counter()
     frame = records.frame
     privacy = records.audits.get(QUASI_IDENTIFIERS_GENERALIZED, {}).get("privacy")
     risk = assess_risk(frame, policy, privacy)
