@@ -30,18 +30,27 @@ def print_audit(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(history, indent=2, default=str))
         return 0
-    print(f"{'time (UTC)':<20} {'asset':<30} {'run':<8} {'attempt':>7} {'rows':>8}  policy        result")
+    print(f"{'time (UTC)':<20} {'asset':<30} {'run':<8} {'attempt':>7} {'rows':>8} {'k':>5} {'max risk':>8}  policy        result")
     for entry in history:
         metadata = entry["metadata"]
-        result = metadata.get("status") or ("passed" if metadata.get("passed") else "") or ""
-        if metadata.get("passed") is False:
-            result = "failed: " + "; ".join(metadata.get("failures", []))
+        privacy = metadata.get("privacy") or {}
+        prosecutor = (metadata.get("risk") or {}).get("prosecutor") or {}
+        highest = prosecutor.get("highest_risk")
         print(
             f"{entry['time'][:19].replace('T', ' '):<20} {entry['asset']:<30} {entry['run_id'][:8]:<8} "
-            f"{metadata.get('attempt', ''):>7} {metadata.get('dagster/row_count', ''):>8}  "
-            f"{str(metadata.get('policy_sha256', ''))[:12]:<12}  {result}"
+            f"{metadata.get('attempt', ''):>7} {metadata.get('dagster/row_count', ''):>8} "
+            f"{privacy.get('k_achieved', ''):>5} {'' if highest is None else f'{highest:.4f}':>8}  "
+            f"{str(metadata.get('policy_sha256', ''))[:12]:<12}  {_result(metadata)}"
         )
     return 0
+
+
+def _result(metadata: dict) -> str:
+    if metadata.get("passed") is False:
+        return "failed: " + "; ".join(metadata.get("failures", []))
+    if metadata.get("passed") is True:
+        return "passed"
+    return str(metadata.get("status", ""))
 
 
 def _parse_since(text: str) -> datetime:

@@ -50,8 +50,11 @@ def audit_metadata(context: dg.AssetExecutionContext, policy: Policy, audit: Map
             metadata[key] = value
         elif value is not None:
             metadata[key] = dg.MetadataValue.json(value)
-    if "rows" in audit:
-        metadata["dagster/row_count"] = audit["rows"]
+    rows = audit.get("rows")
+    if isinstance(rows, dict):
+        metadata["dagster/row_count"] = rows["rows_published"]
+    elif isinstance(rows, int):
+        metadata["dagster/row_count"] = rows
     return metadata
 
 
