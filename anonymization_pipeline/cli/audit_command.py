@@ -38,11 +38,16 @@ def print_audit(args: argparse.Namespace) -> int:
         highest = prosecutor.get("highest_risk")
         print(
             f"{entry['time'][:19].replace('T', ' '):<20} {entry['asset']:<30} {entry['run_id'][:8]:<8} "
-            f"{metadata.get('attempt', ''):>7} {metadata.get('dagster/row_count', ''):>8} "
-            f"{privacy.get('k_achieved', ''):>5} {'' if highest is None else f'{highest:.4f}':>8}  "
+            f"{_number(metadata.get('attempt')):>7} {_number(metadata.get('dagster/row_count')):>8} "
+            f"{_number(privacy.get('k_achieved')):>5} {'' if highest is None else f'{highest:.4f}':>8}  "
             f"{str(metadata.get('policy_sha256', ''))[:12]:<12}  {_result(metadata)}"
         )
     return 0
+
+
+def _number(value: object) -> str:
+    """Whole numbers only; anything else (missing, or written by an older version) stays blank."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
 
 
 def _result(metadata: dict) -> str:

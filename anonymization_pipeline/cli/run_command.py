@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymization_pipeline.cli import STARTED
-from anonymization_pipeline.core.errors import AnonymizerError, PrivacyTargetNotMet
+from anonymization_pipeline.core.errors import AnonymizerError, OutputError, PrivacyTargetNotMet
 from anonymization_pipeline.core.policy import Policy, load_policy
 
 
@@ -43,6 +43,7 @@ def run_policy(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     clock["policy"] = time.time()
 
+    from anonymization_pipeline.core.pipeline.publish import assessment_directory
     from anonymization_pipeline.orchestration.environment import build_resources
     from anonymization_pipeline.orchestration.failures import exit_code_of
     from anonymization_pipeline.orchestration.in_process import current_instance, materialize_with_escalation
@@ -51,6 +52,10 @@ def run_policy(args: argparse.Namespace) -> int:
     resources = build_resources(str(args.policy), args.input, args.output, args.report)
     settings = resources["settings"]
     report_dir = settings.report_directory(policy)
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create the report folder {report_dir}: {error.strerror}") from None
     progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
     outcome = materialize_with_escalation(
         resources,
@@ -60,12 +65,13 @@ def run_policy(args: argparse.Namespace) -> int:
         on_attempt=_attempt_printer(policy, report_dir, quiet=args.quiet or args.json),
     )
     clock["pipeline"] = time.time()
-    report = _read_report(report_dir, written_after=clock["dagster_import"])
+    rejected = not outcome.success and exit_code_of(outcome.error_class) == PrivacyTargetNotMet.exit_code
+    report = _read_report(assessment_directory(report_dir, outcome.run_id) if rejected else report_dir)
     if args.timings:
         _print_timings(clock, report)
     if not outcome.success:
         code = exit_code_of(outcome.error_class)
-        if code == PrivacyTargetNotMet.exit_code and report is not None and report["status"] == "not_published":
+        if rejected and report is not None:
             _print_summary(report, report_dir, args)
             raise StepFailed("not published: " + "; ".join(report["failures"]), code)
         raise StepFailed(f"{outcome.failed_step}: {outcome.error_message}", code)
@@ -76,12 +82,9 @@ def run_policy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_report(report_dir: Path, written_after: float) -> dict[str, Any] | None:
-    """This run's report; one left by an earlier run (older than this run) is not this run's."""
-    path = report_dir / "report.json"
-    if not path.exists() or path.stat().st_mtime < written_after:
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+def _read_report(directory: Path) -> dict[str, Any] | None:
+    path = directory / "report.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _print_summary(report: dict[str, Any], report_dir: Path, args: argparse.Namespace) -> None:
@@ -124,10 +127,12 @@ def _print_timings(clock: dict[str, float], report: dict[str, Any] | None) -> No
 
 
 def _attempt_printer(policy: Policy, report_dir: Path, quiet: bool):
-    def on_attempt(attempt: int) -> None:
-        if attempt == 1 or quiet:
+    def on_attempt(attempt: int, previous_run_id: str | None) -> None:
+        if previous_run_id is None or quiet:
             return
-        previous = _read_report(report_dir, written_after=0) or {}
+        from anonymization_pipeline.core.pipeline.publish import assessment_directory
+
+        previous = _read_report(assessment_directory(report_dir, previous_run_id)) or {}
         for failure in previous.get("failures", []):
             print(f"  unmet: {failure}", file=sys.stderr)
         rung = policy.at_rung(attempt - 1).privacy

@@ -1,7 +1,8 @@
 """Encryption at rest for intermediate stage files, which hold raw or partly protected personal data.
 
-A sealed file is `APSEAL1\\n<key id>\\n<12-byte nonce><AES-256-GCM ciphertext>`; the header is
-authenticated too, so a file cannot be relabelled to another key. The AES key is derived from the
+A sealed file is `APSEAL1\\n<key id>\\n<12-byte nonce><AES-256-GCM ciphertext>`. The header and
+the name of what the file holds (`bound_to`, e.g. the asset key) are authenticated too, so a file
+can neither be relabelled to another key nor be copied into the place of another stage. The AES key is derived from the
 `storage` key for this one purpose, and rotating that key leaves older files readable while the old
 version is kept.
 """
@@ -22,25 +23,29 @@ PURPOSE = "at-rest:aes-256-gcm"
 NONCE_BYTES = 12
 
 
-def seal(plaintext: bytes, key: Key) -> bytes:
-    """Encrypt and authenticate `plaintext` under `key`.
+def seal(plaintext: bytes, key: Key, bound_to: str) -> bytes:
+    """Encrypt and authenticate `plaintext` under `key`, for the place named `bound_to` only.
 
-    >>> unseal(seal(b"rows", Key("storage", 1, bytes(32))), KeyProvider.from_keys({"storage": bytes(32)}))
+    >>> keys = KeyProvider.from_keys({"storage": bytes(32)})
+    >>> unseal(seal(b"rows", Key("storage", 1, bytes(32)), "raw_records"), keys, "raw_records")
     b'rows'
     """
     header = MAGIC + key.key_id.encode("ascii") + b"\n"
     nonce = os.urandom(NONCE_BYTES)
-    return header + nonce + AESGCM(key.derive(PURPOSE)).encrypt(nonce, plaintext, header)
+    return header + nonce + AESGCM(key.derive(PURPOSE)).encrypt(nonce, plaintext, header + bound_to.encode())
 
 
-def unseal(sealed: bytes, keys: KeyProvider, name: str = "a stage file") -> bytes:
-    """Decrypt a sealed file; a wrong key or a changed byte is an error naming the key id only."""
+def unseal(sealed: bytes, keys: KeyProvider, bound_to: str, name: str = "a stage file") -> bytes:
+    """Decrypt a sealed file; a wrong key, a changed byte or a file sealed for another place is an
+    error naming the key id only."""
     end = sealed.find(b"\n", len(MAGIC)) + 1
     if not sealed.startswith(MAGIC) or end == 0:
         raise KeyMaterialError(f"{name} is not an encrypted stage file")
     header, nonce, ciphertext = sealed[:end], sealed[end : end + NONCE_BYTES], sealed[end + NONCE_BYTES :]
     key_id = header[len(MAGIC) : -1].decode("ascii")
     try:
-        return AESGCM(keys.by_id(key_id).derive(PURPOSE)).decrypt(nonce, ciphertext, header)
+        return AESGCM(keys.by_id(key_id).derive(PURPOSE)).decrypt(nonce, ciphertext, header + bound_to.encode())
     except InvalidTag:
-        raise KeyMaterialError(f"{name} cannot be decrypted with key {key_id}: wrong key or altered file") from None
+        raise KeyMaterialError(
+            f"{name} cannot be decrypted with key {key_id}: wrong key, altered file, or a file of another stage"
+        ) from None

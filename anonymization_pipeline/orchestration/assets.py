@@ -12,7 +12,7 @@ from anonymization_pipeline.core.at_rest import STORAGE_KEY
 from anonymization_pipeline.core.io import describe_location, read_table
 from anonymization_pipeline.core.pipeline import StageOutput, stages
 from anonymization_pipeline.core.pipeline.classification import classify_fields
-from anonymization_pipeline.core.pipeline.publish import publish, report_rejection
+from anonymization_pipeline.core.pipeline.publish import assessment_directory, publish, report_rejection
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.reporting import render_plots_markdown
 from anonymization_pipeline.orchestration import run_tags
@@ -134,10 +134,10 @@ def risk_assessment(
     """Re-identification risk of the candidate, the Great Expectations suite, and whether every
     target holds. Reads the raw records only to compare keyed digests of their identifiers."""
     policy = stage_policy(context, settings)
-    docs_dir = settings.report_directory(policy) / "data_docs"
-    assessment = stages.assess(sensitive_protected, policy, raw_records.frame, docs_dir)
+    run_dir = assessment_directory(settings.report_directory(policy), context.run_id)
+    assessment = stages.assess(sensitive_protected, policy, raw_records.frame, run_dir / "data_docs")
     if not assessment["passed"]:
-        report_rejection(sensitive_protected, assessment, policy, settings.report_directory(policy))
+        report_rejection(sensitive_protected, assessment, policy, run_dir)
     figures = {key: value for key, value in assessment.items() if key != "plots"}
     context.add_output_metadata(
         audit_metadata(context, policy, figures) | {"plots": dg.MetadataValue.md(render_plots_markdown(_pngs(assessment)))}

@@ -25,7 +25,7 @@ def materialization_history(
     records = []
     for name in assets or known:
         for record in instance.fetch_materializations(dg.AssetKey(name), limit=LIMIT).records:
-            if since is None or record.timestamp >= since.timestamp():
+            if since is None or round(record.timestamp, 6) >= since.timestamp():
                 records.append((name, record))
     records.sort(key=lambda item: item[1].timestamp, reverse=True)
     return [

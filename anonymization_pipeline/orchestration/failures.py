@@ -24,14 +24,15 @@ def error_classes() -> dict[str, int]:
 
 
 def our_error(error: Any) -> tuple[str, str]:
-    """Walk Dagster's chain of wrapped errors to the first of ours: (class name, message)."""
+    """Walk Dagster's chain of wrapped errors to the first of ours: (class name, message); for
+    anything else the innermost cause, whose message says what happened (not Dagster's wrapper)."""
     ours = error_classes()
-    chain = error
+    chain, innermost = error, error
     while chain is not None:
         if chain.cls_name in ours:
             return chain.cls_name, chain.message.split(": ", 1)[-1].strip()
-        chain = chain.cause
-    return error.cls_name or "Error", error.message.strip().splitlines()[0]
+        innermost, chain = chain, chain.cause
+    return innermost.cls_name or "Error", innermost.message.strip().splitlines()[0]
 
 
 def exit_code_of(error_class: str | None) -> int:

@@ -38,13 +38,16 @@ def materialize_with_escalation(
     instance: dg.DagsterInstance,
     max_attempts: int,
     on_step: Callable[[str, str], None] | None = None,
-    on_attempt: Callable[[int], None] | None = None,
+    on_attempt: Callable[[int, str | None], None] | None = None,
 ) -> PipelineRun:
-    """The CLI's own escalation loop: the same rungs and tags the sensor would use, in this process."""
+    """The CLI's own escalation loop: the same rungs and tags the sensor would use, in this process.
+
+    `on_attempt(attempt, previous_run_id)` is told before each attempt (no previous run for the first).
+    """
     run = None
     for attempt in range(1, max_attempts + 1):
         if on_attempt is not None:
-            on_attempt(attempt)
+            on_attempt(attempt, run.run_id if run is not None else None)
         tags = {run_tags.ATTEMPT: str(attempt), run_tags.LAUNCHED_BY: "cli"}
         if run is not None:
             tags |= {run_tags.PARENT_RUN: run.run_id, run_tags.ROOT_RUN: root}

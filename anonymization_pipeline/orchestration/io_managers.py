@@ -45,7 +45,7 @@ class StageParquetIOManager(_AssetFileIOManager):
         key = self.key_store.provider().primary(STORAGE_KEY)
         with atomic_output(path) as temporary:
             temporary.chmod(0o600)
-            temporary.write_bytes(seal(buffer.getvalue().to_pybytes(), key))
+            temporary.write_bytes(seal(buffer.getvalue().to_pybytes(), key, context.asset_key.to_user_string()))
         context.add_output_metadata(
             {
                 "dagster/row_count": len(obj.frame),
@@ -56,7 +56,8 @@ class StageParquetIOManager(_AssetFileIOManager):
 
     def load_input(self, context: dg.InputContext) -> StageOutput:
         path = self._path(context.asset_key, SEALED_SUFFIX)
-        plaintext = unseal(path.read_bytes(), self.key_store.provider(), name=str(path))
+        bound_to = context.asset_key.to_user_string()
+        plaintext = unseal(path.read_bytes(), self.key_store.provider(), bound_to, name=str(path))
         table = pq.read_table(pa.BufferReader(plaintext))
         audits = json.loads((table.schema.metadata or {}).get(AUDITS_KEY, b"{}"))
         return StageOutput(table.to_pandas(), audits)

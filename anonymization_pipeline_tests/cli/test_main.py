@@ -87,3 +87,11 @@ def test_console_script_prints_no_traceback_for_a_bad_policy(tmp_path):
     assert completed.returncode == 2
     assert completed.stderr == f"error: {tmp_path / 'missing.yaml'}: cannot read the policy file (No such file or directory)\n"
     assert completed.stdout == ""
+
+
+def test_run_with_a_report_folder_that_cannot_be_created_exits_2_before_reading_anything(adult_policy_file, tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    assert main(["run", str(adult_policy_file()), "--report", str(blocker / "reports")]) == 2
+    assert capsys.readouterr().err == f"error: cannot create the report folder {blocker / 'reports'}: Not a directory\n"
+    assert not (tmp_path / "out").exists()

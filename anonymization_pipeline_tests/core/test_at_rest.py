@@ -9,29 +9,38 @@ PROVIDER = KeyProvider.from_keys({"storage": bytes(range(32))})
 
 
 def test_round_trip_and_a_fresh_nonce_each_time():
-    first, second = seal(b"Jane Doe,1961-02-03", KEY), seal(b"Jane Doe,1961-02-03", KEY)
+    first, second = seal(b"Jane Doe,1961-02-03", KEY, "raw_records"), seal(b"Jane Doe,1961-02-03", KEY, "raw_records")
     assert first != second
     assert first.startswith(b"APSEAL1\nstorage:v1\n") and b"Jane" not in first
-    assert unseal(first, PROVIDER) == unseal(second, PROVIDER) == b"Jane Doe,1961-02-03"
+    assert unseal(first, PROVIDER, "raw_records") == unseal(second, PROVIDER, "raw_records") == b"Jane Doe,1961-02-03"
 
 
 def test_a_changed_byte_or_the_wrong_key_is_refused_naming_only_the_key_id():
-    sealed = bytearray(seal(b"rows", KEY))
+    sealed = bytearray(seal(b"rows", KEY, "raw_records"))
     sealed[-1] ^= 1
-    with pytest.raises(KeyMaterialError, match=r"^f cannot be decrypted with key storage:v1: wrong key or altered file$"):
-        unseal(bytes(sealed), PROVIDER, name="f")
+    with pytest.raises(
+        KeyMaterialError,
+        match=r"^f cannot be decrypted with key storage:v1: wrong key, altered file, or a file of another stage$",
+    ):
+        unseal(bytes(sealed), PROVIDER, "raw_records", name="f")
     other = KeyProvider.from_keys({"storage": bytes(32)})
     with pytest.raises(KeyMaterialError, match="cannot be decrypted with key storage:v1"):
-        unseal(seal(b"rows", KEY), other)
+        unseal(seal(b"rows", KEY, "raw_records"), other, "raw_records")
+
+
+def test_a_file_copied_into_another_stage_is_refused():
+    raw = seal(b"raw rows", KEY, "raw_records")
+    with pytest.raises(KeyMaterialError, match="a file of another stage"):
+        unseal(raw, PROVIDER, "sensitive_protected")
 
 
 def test_relabelling_the_key_id_is_detected():
     rotated = KeyProvider.from_keys({"storage": {1: bytes(range(32)), 2: bytes(range(32))}})
-    relabelled = seal(b"rows", KEY).replace(b"storage:v1", b"storage:v2", 1)
+    relabelled = seal(b"rows", KEY, "raw_records").replace(b"storage:v1", b"storage:v2", 1)
     with pytest.raises(KeyMaterialError, match="storage:v2"):
-        unseal(relabelled, rotated)
+        unseal(relabelled, rotated, "raw_records")
 
 
 def test_a_plain_file_is_not_taken_for_a_sealed_one():
     with pytest.raises(KeyMaterialError, match="^x is not an encrypted stage file$"):
-        unseal(b"PAR1...", PROVIDER, name="x")
+        unseal(b"PAR1...", PROVIDER, "raw_records", name="x")

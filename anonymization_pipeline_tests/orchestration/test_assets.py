@@ -7,7 +7,7 @@ import json
 import dagster as dg
 import pandas as pd
 
-from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS
+from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS, load_adult
 from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
 from anonymization_pipeline.orchestration.environment import build_resources, default_storage_dir
 from anonymization_pipeline.orchestration.in_process import materialize_pipeline
@@ -90,7 +90,8 @@ def test_unmet_target_fails_the_run_and_leaves_the_previous_output_untouched(adu
     assert instance_has_no_materialization(dg.DagsterInstance.get(), "anonymized_dataset")
     assert previous.read_bytes() == b"the last good output"
     assert sorted(p.name for p in previous.parent.iterdir()) == ["adult.parquet", "report"]
-    report = json.loads((previous.parent / "report" / "report.json").read_text())
+    assert not (previous.parent / "report" / "report.json").exists()
+    report = json.loads((previous.parent / "report" / "assessments" / run.run_id / "report.json").read_text())
     assert report["status"] == "not_published" and report["output"] is None
     assert report["failures"] == ["highest prosecutor risk is 0.1667; the policy allows 0.01"]
 
@@ -106,3 +107,27 @@ def test_checks_show_each_target_with_statistics(adult_policy_file):
     k_check = latest[keys[0]].event.dagster_event.event_specific_data.metadata
     assert k_check["expectations_run"].value == 1
     assert latest[keys[1]].event.dagster_event.event_specific_data.metadata["configured"].value is False
+
+
+def test_an_assessment_of_another_table_cannot_publish(adult_policy_file, tmp_path):
+    """Assess table A, then rebuild the candidate from input B and materialize only the publish
+    stage: the stale passing assessment must not let B out."""
+    instance = dg.DagsterInstance.get()
+    assert materialize_pipeline(build_resources(str(adult_policy_file())), instance).success
+    output = tmp_path / "out" / "adult.parquet"
+    published = output.read_bytes()
+    other_input = tmp_path / "other.csv"
+    load_adult().head(30).to_csv(other_input, index=False)
+    upstream = ["raw_records", "field_classification", "identifiers_protected", "quasi_identifiers_generalized",
+                "sensitive_protected"]
+    resources = build_resources(str(adult_policy_file()), input_uri=str(other_input))
+    assert dg.materialize(PIPELINE_ASSETS, instance=instance, resources=resources, selection=upstream).success
+
+    result = dg.materialize(
+        PIPELINE_ASSETS, instance=instance, resources=resources, selection=["anonymized_dataset"], raise_on_error=False
+    )
+
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert "the risk assessment was made for another table" in failure.step_failure_data.error.cause.message
+    assert output.read_bytes() == published

@@ -184,7 +184,6 @@ def test_the_scan_covers_instance_logs_storage_and_report(users_run):
         "out/report/report.json",
         "out/report/report.md",
         "out/report/report.html",
-        "out/report/data_docs/index.html",
     } | {f"dagster_home/anonymizer_storage/{stage}.parquet.sealed" for stage in STAGE_TABLES}
     assert expected <= names
     event_logs = {name for name in names if name.startswith("dagster_home/history/runs/")}
@@ -192,7 +191,14 @@ def test_the_scan_covers_instance_logs_storage_and_report(users_run):
         "the first attempt misses the average-risk target; the escalation adds a second run"
     )
     assert any("/compute_logs/" in name for name in names)
-    assert any(name.startswith("out/report/data_docs/validations/") for name in names)
+    assessments = {name.split("/")[3] for name in names if name.startswith("out/report/assessments/")}
+    assert len(assessments) == 2, "each attempt keeps its own assessment folder"
+    for run_id in assessments:
+        assert f"out/report/assessments/{run_id}/data_docs/index.html" in names
+        assert any(name.startswith(f"out/report/assessments/{run_id}/data_docs/validations/") for name in names)
+    assert sum(name.endswith("/report.json") and "/assessments/" in name for name in names) == 1, (
+        "only the rejected first attempt has a report of its own"
+    )
 
 
 def test_the_scanner_finds_every_raw_identifier_in_the_input_itself(users_run):
@@ -238,7 +244,8 @@ def test_stage_tables_are_sealed_owner_only_and_never_plain_parquet(users_run):
         assert data.startswith(b"APSEAL1\nstorage:v1\n"), path.name
         assert not data.startswith(b"PAR1") and not data.endswith(b"PAR1"), path.name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
-        assert unseal(data, storage_key, name=path.name).startswith(b"PAR1"), "the seal holds the stage's Parquet"
+        stage = path.name.removesuffix(".parquet.sealed")
+        assert unseal(data, storage_key, stage, name=path.name).startswith(b"PAR1"), "the seal holds the stage's Parquet"
 
 
 def test_only_the_published_dataset_is_plain_parquet(users_run):

@@ -54,6 +54,10 @@ class Operator(ABC):
     """A named protection method. Subclasses set `name` and implement `validate` and `operate`."""
 
     name: ClassVar[str]
+    protects_identifiers: ClassVar[bool] = False
+    """Whether the output no longer reveals a direct identifier (drop, redact, mask, keyed
+    pseudonyms, encryption, surrogates). Only such operators may be applied to a direct
+    identifier: `keep`, noise or rounding would publish it, or something traceable to it."""
 
     def validate(self, params: Mapping[str, Any]) -> None:
         """Raise OperatorParameterError for any unknown or ill-typed parameter."""

@@ -24,6 +24,7 @@ class KeepOperator(Operator):
 
 class DropOperator(Operator):
     name = "drop"
+    protects_identifiers = True
 
     def operate(self, column: pd.Series, params: Mapping[str, Any], context: OperatorContext) -> OperatorOutcome:
         return OperatorOutcome(None, {"changed": len(column), "nulls": int(column.isna().sum())})
@@ -36,6 +37,7 @@ class RedactOperator(Operator):
     """Replaces every non-null value by one constant (default `[REDACTED]`); nulls stay null."""
 
     name = "redact"
+    protects_identifiers = True
 
     def parameters(self) -> tuple[str, ...]:
         return (REPLACEMENT,)

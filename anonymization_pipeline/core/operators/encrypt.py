@@ -92,6 +92,7 @@ class EncryptOperator(Operator):
     """AES-256-GCM (default), AES-SIV (`deterministic: true`) or Fernet (`scheme: fernet`)."""
 
     name = "encrypt"
+    protects_identifiers = True
 
     def parameters(self) -> tuple[str, ...]:
         return (KEY, DETERMINISTIC, SCHEME)

@@ -106,6 +106,7 @@ class FakeOperator(Operator):
     """Realistic, key-consistent surrogates; see the module docstring for the trade-offs."""
 
     name = "fake"
+    protects_identifiers = True
 
     def parameters(self) -> tuple[str, ...]:
         return (PROVIDER, LOCALE, KEY, POOL_SIZE)

@@ -169,6 +169,7 @@ class MaskOperator(Operator):
     """Masks characters; see the module docstring for the presets and what each reveals."""
 
     name = "mask"
+    protects_identifiers = True
 
     def parameters(self) -> tuple[str, ...]:
         return (PRESET, KEEP_FIRST, KEEP_LAST, CHAR)

@@ -90,6 +90,7 @@ class PseudonymizeOperator(Operator):
     """Keyed, deterministic tokens; optionally kept reversible through the vault."""
 
     name = "pseudonymize"
+    protects_identifiers = True
     default_bits = 64
 
     def parameters(self) -> tuple[str, ...]:

@@ -21,21 +21,26 @@ def publish(
     output: Location,
     report_dir: Path | None,
 ) -> dict[str, Any]:
-    """Write the output atomically if the assessment passed, then the report either way.
+    """Write the output atomically, then its report, if this very table passed its assessment.
 
-    On failure the previous output is left untouched, and PrivacyTargetNotMet is raised after the
-    report (status `not_published`, with the unmet targets) is written, so the reviewer sees why.
+    Otherwise PrivacyTargetNotMet is raised before anything is written: the previous output and
+    its report stay as they were (a rejection has its own report, see `report_rejection`).
     """
+    release_gate(records, assessment)
     report = build_report(records, assessment, policy, output=describe_location(output))
-    if assessment["passed"]:
-        write_table(records.frame, output)
+    write_table(records.frame, output)
     if report_dir is not None:
         write_report(report, assessment["plots"], report_dir)
-    release_gate(assessment)
     return report
 
 
-def report_rejection(records: StageOutput, assessment: Mapping[str, Any], policy: Policy, report_dir: Path) -> None:
+def assessment_directory(report_dir: Path, run_id: str) -> Path:
+    """Where one run's assessment (data docs, and the report of a rejection) goes, so that a
+    rejected candidate never overwrites the report of the dataset that is still published."""
+    return report_dir / "assessments" / run_id
+
+
+def report_rejection(records: StageOutput, assessment: Mapping[str, Any], policy: Policy, directory: Path) -> None:
     """Write the `not_published` report as soon as the assessment fails, so the reviewer sees why
     even when a blocking check stops the run before the publish stage."""
-    write_report(build_report(records, assessment, policy, output=None), assessment["plots"], report_dir)
+    write_report(build_report(records, assessment, policy, output=None), assessment["plots"], directory)

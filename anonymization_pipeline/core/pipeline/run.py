@@ -37,5 +37,5 @@ def anonymize(frame: pd.DataFrame, policy: Policy, keys: KeyProvider | None = No
     records = stages.generalize_quasi_identifiers(records, policy)
     records = stages.protect_sensitive(records, policy, keys)
     assessment = stages.assess(records, policy, raw=frame)
-    stages.release_gate(assessment)
+    stages.release_gate(records, assessment)
     return Result(records.frame, build_report(records, assessment, policy, output=None))

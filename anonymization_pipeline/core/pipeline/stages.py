@@ -8,6 +8,8 @@ Dagster, so what the UI shows is what a notebook gets.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import os
 import time
 from collections.abc import Mapping
@@ -131,10 +133,15 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
         if not result["success"]
     ]
     return {
+        "candidate_sha256": candidate_sha256(records),
         "passed": risk.passed and validation.passed,
         "failures": failures,
         "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
-        "validation": {"passed": validation.passed, "results": validation.results},
+        "validation": {
+            "passed": validation.passed,
+            "results": validation.results,
+            "data_docs": str(validation.docs_index) if validation.docs_index else None,
+        },
         "plots": {name: base64.b64encode(png).decode("ascii") for name, png in plots.items()},
         "seconds": _since(started),
     }
@@ -170,8 +177,19 @@ def linkage_attacks(
     }
 
 
-def release_gate(assessment: Mapping[str, Any]) -> None:
-    """Write–audit–publish: nothing that failed its assessment goes further."""
+def candidate_sha256(records: StageOutput) -> str:
+    """A digest of the exact table an assessment judged, so no other table can pass under it."""
+    digest = hashlib.sha256(json.dumps([list(map(str, records.frame.columns)), records.audits], default=str).encode())
+    digest.update(pd.util.hash_pandas_object(records.frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def release_gate(records: StageOutput, assessment: Mapping[str, Any]) -> None:
+    """Write–audit–publish: nothing goes further unless this very table passed its assessment."""
+    if assessment.get("candidate_sha256") != candidate_sha256(records):
+        raise PrivacyTargetNotMet(
+            "not published: the risk assessment was made for another table; materialize risk_assessment again"
+        )
     if not assessment["passed"]:
         raise PrivacyTargetNotMet("not published: " + "; ".join(assessment["failures"]))
 
@@ -198,12 +216,26 @@ def _apply_operators(
         field = policy.fields[name]
         context = OperatorContext(field=name, keys=keys, frame=frame)
         outcome = get_operator(field.effective_method).operate(frame[name], field.params, context)
+        _refuse_unreadable_values(name, field.effective_method, outcome.stats, len(frame))
         if outcome.column is None:
             protected = protected.drop(columns=[name])
         else:
             protected[name] = outcome.column
         applied[name] = {"method": field.effective_method, **outcome.stats}
     return protected, applied
+
+
+UNREADABLE = {"non_numeric": "numbers", "unparseable": "dates"}
+
+
+def _refuse_unreadable_values(name: str, method: str, stats: Mapping[str, Any], rows: int) -> None:
+    """A numeric or date operator nulls what it cannot read; silently losing values (or a
+    mistyped identifier column) is worse than stopping, so any such value stops the run."""
+    for stat, kind in UNREADABLE.items():
+        if stats.get(stat):
+            raise InputDataError(
+                f"column '{name}': {stats[stat]} of {rows} values are not {kind}, which method '{method}' needs"
+            )
 
 
 def _since(started: float) -> float:

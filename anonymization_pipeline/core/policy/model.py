@@ -225,11 +225,17 @@ class FieldPolicy(StrictModel):
         if self.method is None:
             raise FieldProblem("method", f"a {self.field_class.value} needs a method, one of: {', '.join(operator_names())}")
         try:
-            get_operator(self.method).validate(self.params)
+            operator = get_operator(self.method)
+            operator.validate(self.params)
         except OperatorParameterError as error:
             raise FieldProblem(f"params.{error.parameter}", error.reason) from None
         except ConfigurationError as error:
             raise FieldProblem("method", str(error)) from None
+        if self.field_class is FieldClass.DIRECT_IDENTIFIER and not operator.protects_identifiers:
+            protecting = [name for name in operator_names() if get_operator(name).protects_identifiers]
+            raise FieldProblem(
+                "method", f"'{self.method}' does not protect a direct identifier; use one of: {', '.join(protecting)}"
+            )
         return self
 
     @property

@@ -53,3 +53,27 @@ def test_linkage_attack_reidentifies_the_raw_input_but_not_the_published_data(tm
     assert raw["matched_correctly"] >= 0.9 * 2_000
     assert published["uniquely_matched"] == 0
     assert published["expected_correct"] <= published["targets_in_published"] / 5
+
+
+def test_a_numeric_method_on_values_that_are_not_numbers_stops_the_run(tmp_path):
+    import pandas as pd
+
+    from anonymization_pipeline.core.errors import InputDataError
+
+    policy = validate_policy(
+        {
+            "version": 1,
+            "dataset": {
+                "name": "pay",
+                "input": {"format": "csv", "path": "in.csv"},
+                "output": {"format": "csv", "path": "out.csv"},
+            },
+            "fields": {
+                "name": {"class": "direct_identifier", "method": "drop"},
+                "income": {"class": "sensitive", "method": "perturb", "params": {"scale": 10, "seed": 1}},
+            },
+        }
+    )
+    frame = pd.DataFrame({"name": ["Ann", "Bob", "Cy"], "income": ["1200", "n/a", None]})
+    with pytest.raises(InputDataError, match=r"^column 'income': 1 of 3 values are not numbers, which method 'perturb' needs$"):
+        anonymize(frame, policy)

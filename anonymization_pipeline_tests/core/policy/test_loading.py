@@ -113,6 +113,16 @@ def test_escalation_rungs_apply_the_ladder_cumulatively():
         ({"fields.age.hierarchy": None}, "fields.age.hierarchy: a quasi_identifier needs a hierarchy"),
         ({"fields.name.params": {"bogus": 1}}, "fields.name.params.bogus: unknown parameter for 'drop'; allowed: none"),
         (
+            {"fields.name.method": "keep"},
+            "fields.name.method: 'keep' does not protect a direct identifier; "
+            "use one of: drop, redact, mask, pseudonymize, hash, encrypt, fake",
+        ),
+        (
+            {"fields.name": {"class": "direct_identifier", "method": "perturb", "params": {"scale": 1}}},
+            "fields.name.method: 'perturb' does not protect a direct identifier; "
+            "use one of: drop, redact, mask, pseudonymize, hash, encrypt, fake",
+        ),
+        (
             {"fields.name": {"class": "direct_identifier", "method": "redact", "params": {"replacement": 3}}},
             "fields.name.params.replacement: must be a string, got int",
         ),
