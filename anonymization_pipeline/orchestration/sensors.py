@@ -20,7 +20,7 @@ from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_e
 from anonymization_pipeline.orchestration.resources import PipelineSettings
 
 ESCALATED_JOBS = {"anonymization_pipeline", "__ASSET_JOB"}
-LOOKBACK = 200
+PAGE = 100
 
 
 def build_escalation_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
@@ -58,11 +58,17 @@ def build_escalation_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDe
 
 
 def _new_failures(instance: dg.DagsterInstance, handled: int) -> list:
-    records = instance.get_run_records(
-        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE]), limit=LOOKBACK, ascending=False
-    )
-    fresh = [r for r in records if r.storage_id > handled and r.dagster_run.job_name in ESCALATED_JOBS]
-    return sorted(fresh, key=lambda record: record.storage_id)
+    """Failed runs newer than the cursor, oldest first, paging back until the cursor is reached."""
+    fresh, cursor = [], None
+    while True:
+        page = instance.get_run_records(
+            filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE]), limit=PAGE, cursor=cursor, ascending=False
+        )
+        newer = [record for record in page if record.storage_id > handled]
+        fresh += [record for record in newer if record.dagster_run.job_name in ESCALATED_JOBS]
+        if len(page) < PAGE or len(newer) < len(page):
+            return sorted(fresh, key=lambda record: record.storage_id)
+        cursor = page[-1].dagster_run.run_id
 
 
 def _failed_its_targets(instance: dg.DagsterInstance, run_id: str) -> bool:

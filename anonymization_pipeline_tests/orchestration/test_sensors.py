@@ -88,3 +88,16 @@ def test_each_failure_is_handled_once_across_restarts(adult_policy_file):
     assert len(list(sensor(first))) == 1
     restarted = sensor_context(defs, instance, first.cursor)
     assert list(sensor(restarted) or []) == []
+
+
+def test_failures_beyond_one_page_are_all_seen_oldest_first():
+    from anonymization_pipeline.orchestration.sensors import PAGE, _new_failures
+
+    instance = dg.DagsterInstance.ephemeral()
+    for _ in range(2 * PAGE + 5):
+        instance.add_run(dg.DagsterRun(job_name="anonymization_pipeline", status=dg.DagsterRunStatus.FAILURE))
+    everything = _new_failures(instance, handled=0)
+    assert len(everything) == 2 * PAGE + 5
+    assert [r.storage_id for r in everything] == sorted(r.storage_id for r in everything)
+    newest = _new_failures(instance, handled=everything[-4].storage_id)
+    assert [r.storage_id for r in newest] == [r.storage_id for r in everything[-3:]]
