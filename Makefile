@@ -25,6 +25,7 @@ demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/pytest -q
 
+ui: export ANONYMIZER_KEY_FILE ?= $(DAGSTER_HOME)/demo-keys.json
 ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
