@@ -41,6 +41,7 @@ def audit_metadata(context: dg.AssetExecutionContext, policy: Policy, audit: Map
     tags = context.run.tags
     metadata: dict[str, Any] = {
         "policy_sha256": policy.sha256(),
+        "policy_version": policy.version,
         "dataset": policy.dataset.name,
         "attempt": run_tags.attempt_of(tags),
         "parent_run": tags.get(run_tags.PARENT_RUN, ""),

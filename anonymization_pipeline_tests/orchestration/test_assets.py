@@ -32,7 +32,7 @@ def test_every_stage_materializes_with_its_audit_metadata(adult_policy_file, tmp
 
     for stage in STAGES:
         metadata = latest_metadata(instance, stage)
-        assert len(metadata["policy_sha256"]) == 64
+        assert len(metadata["policy_sha256"]) == 64 and metadata["policy_version"] == 1
         assert metadata["attempt"] == 1
 
     raw = latest_metadata(instance, "raw_records")
