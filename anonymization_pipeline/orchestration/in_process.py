@@ -7,6 +7,7 @@ so the CLI can give the same exit code as the core would.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -87,8 +88,6 @@ def materialize_pipeline(
 
 
 def _progress_logger(on_step: Callable[[str, str], None] | None) -> dg.LoggerDefinition:
-    import logging
-
     class StepEvents(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             event = getattr(record, "dagster_meta", {}).get("dagster_event")

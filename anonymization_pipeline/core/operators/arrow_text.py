@@ -60,14 +60,3 @@ def text_from_layout(data: np.ndarray, offsets: np.ndarray, like: pa.Array) -> p
     return (
         rebuilt if like.null_count == 0 else pc.if_else(pc.is_valid(like), rebuilt, pa.scalar(None, pa.large_string()))
     )
-
-
-def row_sums(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Sum of `values` (one per byte) within each value's byte span.
-
-    >>> row_sums(np.array([1, 2, 3]), np.array([0, 2, 2, 3])).tolist()
-    [3, 0, 3]
-    """
-    cumulative = np.zeros(values.size + 1, dtype=np.int64)
-    np.cumsum(values, out=cumulative[1:])
-    return cumulative[offsets[1:]] - cumulative[offsets[:-1]]

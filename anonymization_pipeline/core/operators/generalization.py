@@ -52,7 +52,7 @@ def interval_labels(edges: Sequence[float], closed: str = "left") -> list[str]:
     >>> interval_labels([0, 18, 65])
     ['[0, 18)', '[18, 65]']
     """
-    text = [_number(edge) for edge in edges]
+    text = [number_text(edge) for edge in edges]
     pairs = list(pairwise(text))
     if closed == "left":
         return [f"[{a}, {b})" for a, b in pairs[:-1]] + [f"[{pairs[-1][0]}, {pairs[-1][1]}]"]
@@ -177,7 +177,12 @@ def hierarchy_level(column: pd.Series, table: pd.DataFrame, level: int) -> pd.Se
     return text_series(generalized, column.index)
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
+    """A bound or parameter as people write it: `18`, not `18.0`; `0.2` as is.
+
+    >>> number_text(18.0), number_text(0.25)
+    ('18', '0.25')
+    """
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 

@@ -28,12 +28,9 @@ if TYPE_CHECKING:
     from anonymization_pipeline.core.keys import KeyProvider
 
 RAW_RECORDS = "raw_records"
-FIELD_CLASSIFICATION = "field_classification"
 IDENTIFIERS_PROTECTED = "identifiers_protected"
 QUASI_IDENTIFIERS_GENERALIZED = "quasi_identifiers_generalized"
 SENSITIVE_PROTECTED = "sensitive_protected"
-RISK_ASSESSMENT = "risk_assessment"
-ANONYMIZED_DATASET = "anonymized_dataset"
 
 
 def ingest(frame: pd.DataFrame, policy: Policy, source: str, fingerprint_key: bytes | None = None) -> StageOutput:

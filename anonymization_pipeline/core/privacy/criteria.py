@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from anonymization_pipeline.core.errors import PrivacyTargetNotMet
+from anonymization_pipeline.core.operators.generalization import number_text
 from anonymization_pipeline.core.policy.model import Privacy
 from anonymization_pipeline.core.privacy.classes import EquivalenceClasses, SensitivePairs
 from anonymization_pipeline.core.privacy.encoding import SensitiveAttribute
@@ -89,7 +90,7 @@ class DistinctLDiversity(Criterion):
         return "l_achieved", int(distinct[kept].min()) if kept.any() else 0
 
     def describe(self) -> str:
-        return f"distinct {_number(self.l)}-diversity on '{self.attribute}'"
+        return f"distinct {number_text(self.l)}-diversity on '{self.attribute}'"
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class EntropyLDiversity(Criterion):
         return "l_achieved", float(np.exp(entropy.min()))
 
     def describe(self) -> str:
-        return f"entropy {_number(self.l)}-diversity on '{self.attribute}'"
+        return f"entropy {number_text(self.l)}-diversity on '{self.attribute}'"
 
     def relaxed(self) -> Criterion:
         return DistinctLDiversity(self.attribute, math.ceil(self.l))
@@ -153,7 +154,7 @@ class RecursiveCLDiversity(Criterion):
         return "l_achieved", int(distinct[kept].min()) if kept.any() else 0
 
     def describe(self) -> str:
-        return f"recursive ({_number(self.c)},{self.l})-diversity on '{self.attribute}'"
+        return f"recursive ({number_text(self.c)},{self.l})-diversity on '{self.attribute}'"
 
     def relaxed(self) -> Criterion:
         return DistinctLDiversity(self.attribute, self.l)
@@ -182,7 +183,7 @@ class TCloseness(Criterion):
         return "t_achieved", float(self.distances(classes)[kept].max()) if kept.any() else 0.0
 
     def describe(self) -> str:
-        return f"{_number(self.t)}-closeness ({self.name} distance) on '{self.attribute}'"
+        return f"{number_text(self.t)}-closeness ({self.name} distance) on '{self.attribute}'"
 
     def _shares(self, classes: EquivalenceClasses) -> tuple[SensitivePairs, np.ndarray]:
         pairs = classes.pairs[self.attribute]
@@ -278,9 +279,6 @@ def _parent_map(child: np.ndarray, parent: np.ndarray) -> np.ndarray:
     result[child] = parent
     return result
 
-
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def build_criteria(privacy: Privacy, sensitive: dict[str, SensitiveAttribute]) -> list[Criterion]:

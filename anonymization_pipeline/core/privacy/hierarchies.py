@@ -15,10 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError
+from anonymization_pipeline.core.operators.generalization import interval_codes, interval_labels, mask_prefix, number_text
 from anonymization_pipeline.core.policy.model import (
     DateHierarchy,
     IntervalHierarchy,
@@ -177,44 +176,30 @@ def _missing_values_error(column: str, what: str, values: np.ndarray) -> InputDa
     return InputDataError(f"column '{column}': {len(values)} value(s) {what}: {shown}{more}")
 
 
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
 def _interval_levels(column: str, edges: list[float], values: np.ndarray) -> list[np.ndarray]:
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
     if np.isnan(numbers).any():
         raise _missing_values_error(column, "are not numbers, which an intervals hierarchy needs", values[np.isnan(numbers)])
-    edges_array = np.asarray(edges, dtype=float)
-    outside = (numbers < edges_array[0]) | (numbers > edges_array[-1])
-    if outside.any():
+    bins = interval_codes(numbers, edges)
+    if (bins < 0).any():
         raise _missing_values_error(
-            column, f"are outside the hierarchy's intervals [{_number(edges[0])}, {_number(edges[-1])}]", values[outside]
+            column,
+            f"are outside the hierarchy's intervals [{number_text(edges[0])}, {number_text(edges[-1])}]",
+            values[bins < 0],
         )
-    bins = np.minimum(np.searchsorted(edges_array, numbers, side="right") - 1, len(edges) - 2)
-    lows, highs = list(edges[:-1]), list(edges[1:])
+    bounds = list(edges)
     levels = []
-    while len(lows) > 1:
-        labels = np.array(
-            [f"[{_number(lo)}, {_number(hi)}{']' if hi == edges[-1] else ')'}" for lo, hi in zip(lows, highs)], dtype=object
-        )
-        levels.append(labels[bins])
+    while len(bounds) > 2:
+        levels.append(np.array(interval_labels(bounds), dtype=object)[bins])
         bins = bins // 2
-        lows, highs = lows[::2], [highs[min(i + 1, len(highs) - 1)] for i in range(0, len(highs), 2)]
+        bounds = bounds[:-1:2] + [bounds[-1]]
     levels.append(np.full(len(values), TOP, dtype=object))
     return levels
 
 
 def _prefix_levels(lengths: list[int], values: np.ndarray) -> list[np.ndarray]:
-    text = pa.array(values, type=pa.string())
-    size = pc.utf8_length(text)
-    levels = []
-    for n in lengths:
-        if n == 0:
-            break
-        masked = pc.binary_repeat(pa.scalar(TOP), pc.max_element_wise(pc.subtract(size, n), 0))
-        kept = pc.utf8_slice_codeunits(text, 0, n)
-        levels.append(np.asarray(pc.binary_join_element_wise(kept, masked, "").to_pylist(), dtype=object))
+    text = pd.Series(values, dtype=object)
+    levels = [mask_prefix(text, n, TOP).to_numpy(dtype=object) for n in lengths if n > 0]
     levels.append(np.full(len(values), TOP, dtype=object))
     return levels
 
