@@ -35,6 +35,9 @@ from anonymization_pipeline.core.io.postgres_copy import copy_rows, copyable
 from anonymization_pipeline.core.io.sql_engine import connect, database_problem, display_url, open_engine, sqlite_file
 from anonymization_pipeline.core.policy.model import SqlLocation
 
+DayFilter = tuple[str, datetime.date]
+"""A date column and the day its rows must fall on."""
+
 _ARROW_TYPES: dict[type, pa.DataType] = {
     bool: pa.bool_(),
     int: pa.int64(),
@@ -45,8 +48,9 @@ _ARROW_TYPES: dict[type, pa.DataType] = {
 }
 
 
-def iter_sql_batches(location: SqlLocation, batch_size: int) -> Iterator[pd.DataFrame]:
-    """Frames of `batch_size` rows from `location.table` or `location.query`.
+def iter_sql_batches(location: SqlLocation, batch_size: int, day: DayFilter | None = None) -> Iterator[pd.DataFrame]:
+    """Frames of `batch_size` rows from `location.table` or `location.query`; with `day`, only
+    the table's rows whose date column falls on that day.
 
     >>> loc = SqlLocation(format="sql", url="sqlite:////data/x.db", table="users")
     >>> next(iter_sql_batches(loc, 1000)).shape  # doctest: +SKIP
@@ -55,7 +59,7 @@ def iter_sql_batches(location: SqlLocation, batch_size: int) -> Iterator[pd.Data
     database_file = sqlite_file(location.url)
     if database_file is not None and not database_file.is_file():
         raise InputDataError(f"SQLite database file not found: {database_file}")
-    return _batches(location, batch_size)
+    return _batches(location, batch_size, day)
 
 
 def write_sql(frame: pd.DataFrame, location: SqlLocation) -> None:
@@ -86,12 +90,12 @@ def write_sql(frame: pd.DataFrame, location: SqlLocation) -> None:
         engine.dispose()
 
 
-def _batches(location: SqlLocation, batch_size: int) -> Iterator[pd.DataFrame]:
+def _batches(location: SqlLocation, batch_size: int, day: DayFilter | None) -> Iterator[pd.DataFrame]:
     where = describe_location(location)
     engine = open_engine(location.url)
     try:
         with connect(engine, location.url, InputDataError) as connection:
-            statement, declared = _statement(connection, location)
+            statement, declared = _statement(connection, location, day)
             arrow_types = {name: _arrow_type(sql_type) for name, sql_type in declared.items()}
             streaming = connection.execution_options(stream_results=True, yield_per=batch_size)
             result = streaming.execute(statement)
@@ -106,7 +110,9 @@ def _batches(location: SqlLocation, batch_size: int) -> Iterator[pd.DataFrame]:
         engine.dispose()
 
 
-def _statement(connection: Connection, location: SqlLocation) -> tuple[Select | TextClause, dict[str, TypeEngine]]:
+def _statement(
+    connection: Connection, location: SqlLocation, day: DayFilter | None
+) -> tuple[Select | TextClause, dict[str, TypeEngine]]:
     """The SELECT to run, and the declared type of each column when reading a table."""
     if location.table is None:
         return text(location.query), {}
@@ -115,7 +121,33 @@ def _statement(connection: Connection, location: SqlLocation) -> tuple[Select | 
         table = Table(name, MetaData(), schema=schema, autoload_with=connection)
     except NoSuchTableError:
         raise InputDataError(f"table '{location.table}' not found in {display_url(location.url)}") from None
-    return select(table), {column.name: column.type for column in table.columns}
+    statement = select(table)
+    if day is not None:
+        statement = statement.where(*_on_day(table, day, location))
+    return statement, {column.name: column.type for column in table.columns}
+
+
+def _on_day(table: Table, day: DayFilter, location: SqlLocation) -> tuple:
+    """`column >= day AND column < day + 1`: works for DATE and TIMESTAMP columns, and for ISO
+    text (SQLite's usual dates), which is compared as text."""
+    column_name, start = day
+    if column_name not in table.columns:
+        raise InputDataError(f"{describe_location(location)} has no date column '{column_name}'")
+    column = table.columns[column_name]
+    bounds = (start, start + datetime.timedelta(days=1))
+    kind = _python_type(column.type)
+    if kind is str:
+        bounds = tuple(bound.isoformat() for bound in bounds)
+    elif kind is datetime.datetime:
+        bounds = tuple(datetime.datetime.combine(bound, datetime.time()) for bound in bounds)
+    return column >= bounds[0], column < bounds[1]
+
+
+def _python_type(sql_type: TypeEngine) -> type | None:
+    try:
+        return sql_type.python_type
+    except NotImplementedError:
+        return None
 
 
 def _rows_to_table(
@@ -148,11 +180,8 @@ def _keep_inferred_types(schema: pa.Schema, arrow_types: dict[str, pa.DataType |
 
 def _arrow_type(sql_type: TypeEngine | None) -> pa.DataType | None:
     """The Arrow type for a declared SQL type; None lets Arrow infer it (queries, exotic types)."""
-    if sql_type is None:
-        return None
-    try:
-        python_type = sql_type.python_type
-    except NotImplementedError:
+    python_type = None if sql_type is None else _python_type(sql_type)
+    if python_type is None:
         return None
     if python_type is datetime.datetime:
         return pa.timestamp("us", tz="UTC" if isinstance(sql_type, DateTime) and sql_type.timezone else None)

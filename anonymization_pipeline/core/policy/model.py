@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -105,10 +106,44 @@ class SqlLocation(StrictModel):
 Location = Annotated[CsvLocation | ParquetLocation | SqlLocation, Field(discriminator="format")]
 
 
+DATE_PLACEHOLDER = "{date}"
+
+
+class DailyPartitions(StrictModel):
+    """The input arrives by day: a file per day (`{date}` in its path, as YYYY-MM-DD), or the rows
+    of a SQL table whose `date_column` falls on that day. `end_date` is exclusive; without it the
+    days run up to yesterday."""
+
+    start_date: date
+    end_date: date | None = None
+    date_column: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> DailyPartitions:
+        if self.end_date is not None and self.end_date <= self.start_date:
+            raise ValueError("end_date must be after start_date (it is exclusive)")
+        return self
+
+
 class Dataset(StrictModel):
     name: str = Field(min_length=1)
     input: Location
     output: Location
+    daily_partitions: DailyPartitions | None = None
+
+    @model_validator(mode="after")
+    def _input_names_its_day(self) -> Dataset:
+        daily = self.daily_partitions
+        if daily is None:
+            return self
+        if isinstance(self.input, SqlLocation):
+            if self.input.table is None or daily.date_column is None:
+                raise ValueError("daily_partitions on a SQL input need 'table' and 'daily_partitions.date_column'")
+        elif DATE_PLACEHOLDER not in str(self.input.path):
+            raise ValueError(f"daily_partitions: the input path must contain {DATE_PLACEHOLDER}, e.g. data/users_{{date}}.csv")
+        elif daily.date_column is not None:
+            raise ValueError("daily_partitions.date_column is for SQL inputs; a file input names its day in its path")
+        return self
 
     @field_validator("output")
     @classmethod

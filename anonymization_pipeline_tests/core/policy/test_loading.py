@@ -166,6 +166,29 @@ def test_escalation_rungs_apply_the_ladder_cumulatively():
             {"dataset.output": {"format": "sql", "url": "sqlite:///x.db", "query": "select 1"}},
             "dataset.output: a SQL output needs 'table', not 'query'",
         ),
+        (
+            {"dataset.daily_partitions": {"start_date": "2026-11-01"}},
+            "dataset: daily_partitions: the input path must contain {date}, e.g. data/users_{date}.csv",
+        ),
+        (
+            {"dataset.input.path": "in_{date}.csv", "dataset.daily_partitions": {"start_date": "2026-11-01", "date_column": "day"}},
+            "dataset: daily_partitions.date_column is for SQL inputs; a file input names its day in its path",
+        ),
+        (
+            {
+                "dataset.input": {"format": "sql", "url": "sqlite:///x.db", "table": "people"},
+                "dataset.daily_partitions": {"start_date": "2026-11-01"},
+            },
+            "dataset: daily_partitions on a SQL input need 'table' and 'daily_partitions.date_column'",
+        ),
+        (
+            {"dataset.input.path": "in_{date}.csv", "dataset.daily_partitions": {"start_date": "2026-11-02", "end_date": "2026-11-02"}},
+            "dataset.daily_partitions: end_date must be after start_date (it is exclusive)",
+        ),
+        (
+            {"dataset.input.path": "in_{date}.csv", "dataset.daily_partitions": {"start_date": "November"}},
+            "dataset.daily_partitions.start_date: Input should be a valid date or datetime, input is too short",
+        ),
         ({"retry": {"ladder": [{"k": 10}, {"colour": "red"}]}}, "retry.ladder: 'colour' is not a privacy setting; a rung may set: algorithm, k, l_diversity, max_suppression, metric, suppression, t_closeness"),
     ],
 )
