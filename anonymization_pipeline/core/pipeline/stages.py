@@ -47,6 +47,30 @@ def ingest(frame: pd.DataFrame, policy: Policy, source: str, fingerprint_key: by
     return StageOutput(frame, {RAW_RECORDS: audit})
 
 
+def union_of_days(
+    days: Mapping[str, StageOutput], policy: Policy, fingerprint_key: bytes | None = None
+) -> StageOutput:
+    """The days read so far, oldest first, as one input: the privacy search and the risk
+    assessment must see everything published together, since k-anonymity holds for a whole
+    release and never for one day's slice of it."""
+    if not days:
+        raise InputDataError(
+            "no day of the input has been read yet: materialize a daily_arrivals partition, or run with --date YYYY-MM-DD"
+        )
+    ordered = sorted(days)
+    columns = list(days[ordered[0]].frame.columns)
+    for day in ordered[1:]:
+        if set(days[day].frame.columns) != set(columns):
+            raise InputDataError(
+                f"the input of {day} has columns {sorted(map(str, days[day].frame.columns))}, "
+                f"but {ordered[0]} has {sorted(map(str, columns))}"
+            )
+    frame = pd.concat([days[day].frame[columns] for day in ordered], ignore_index=True)
+    records = ingest(frame, policy, f"{len(ordered)} days, {ordered[0]} to {ordered[-1]}", fingerprint_key)
+    audit = records.audits[RAW_RECORDS] | {"days": {day: len(days[day].frame) for day in ordered}}
+    return StageOutput(frame, {RAW_RECORDS: audit})
+
+
 def protect_identifiers(
     records: StageOutput, classification: Mapping[str, Any], policy: Policy, keys: KeyProvider | None
 ) -> StageOutput:
