@@ -46,6 +46,32 @@ def adult_policy_file(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
+ADULT_DAYS = {"2026-11-01": slice(0, 15_000), "2026-11-02": slice(15_000, 30_159), "2026-11-03": slice(30_159, None)}
+"""Adult as three days of arrivals. Three rows can never be 5-anonymous on their own: a release
+judged day by day would fail on 2026-11-03, a release judged over the union does not."""
+
+
+@pytest.fixture
+def daily_adult_policy_file(tmp_path: Path) -> Callable[..., Path]:
+    """Adult split into daily files tmp_path/adult_2026-11-0{1,2,3}.csv, under a policy whose days
+    run from 2026-11-01 to 2026-11-04 (so 11-04 has no file)."""
+    from anonymization_pipeline.core.io import parse_location, read_table
+
+    adult = read_table(parse_location(str(adult_csv_path())))
+    for day, rows in ADULT_DAYS.items():
+        adult.iloc[rows].to_csv(tmp_path / f"adult_{day}.csv", sep=";", index=False)
+
+    def write(**sections: Any) -> Path:
+        document = adult_policy_document(tmp_path / "out" / "adult.parquet", **sections)
+        document["dataset"]["input"]["path"] = str(tmp_path / "adult_{date}.csv")
+        document["dataset"]["daily_partitions"] = {"start_date": "2026-11-01", "end_date": "2026-11-05"}
+        path = tmp_path / "policy.yaml"
+        path.write_text(yaml.safe_dump(document))
+        return path
+
+    return write
+
+
 TEST_KEYS = {name: bytes([seed]) * 32 for seed, name in enumerate(("default", "storage", "pseudonyms"), start=1)}
 
 

@@ -37,12 +37,16 @@ def print_audit(args: argparse.Namespace) -> int:
         prosecutor = (metadata.get("risk") or {}).get("prosecutor") or {}
         highest = prosecutor.get("highest_risk")
         print(
-            f"{entry['time'][:19].replace('T', ' '):<20} {entry['asset']:<30} {entry['run_id'][:8]:<8} "
+            f"{entry['time'][:19].replace('T', ' '):<20} {_asset(entry):<30} {entry['run_id'][:8]:<8} "
             f"{_number(metadata.get('attempt')):>7} {_number(metadata.get('dagster/row_count')):>8} "
             f"{_number(privacy.get('k_achieved')):>5} {'' if highest is None else f'{highest:.4f}':>8}  "
             f"{str(metadata.get('policy_sha256', ''))[:12]:<12}  {_result(metadata)}"
         )
     return 0
+
+
+def _asset(entry: dict) -> str:
+    return entry["asset"] if entry["partition"] is None else f"{entry['asset']}[{entry['partition']}]"
 
 
 def _number(value: object) -> str:

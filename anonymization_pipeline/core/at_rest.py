@@ -47,5 +47,5 @@ def unseal(sealed: bytes, keys: KeyProvider, bound_to: str, name: str = "a stage
         return AESGCM(keys.by_id(key_id).derive(PURPOSE)).decrypt(nonce, ciphertext, header + bound_to.encode())
     except InvalidTag:
         raise KeyMaterialError(
-            f"{name} cannot be decrypted with key {key_id}: wrong key, altered file, or a file of another stage"
+            f"{name} cannot be decrypted with key {key_id}: wrong key, altered file, or a file of another stage or day"
         ) from None

@@ -29,6 +29,7 @@ FIRST_STAGE: dict[str, Any] = {"group_name": GROUP, "code_version": CODE_VERSION
 DOWNSTREAM_STAGE: dict[str, Any] = FIRST_STAGE | {"automation_condition": DOWNSTREAM}
 STAGE_IO = "stage_io_manager"
 JSON_IO = "json_io_manager"
+DAILY_ARRIVALS = "daily_arrivals"
 
 
 def stage_policy(context: dg.AssetExecutionContext, settings: PipelineSettings) -> Policy:
@@ -68,10 +69,13 @@ def raw_records(context: dg.AssetExecutionContext, settings: PipelineSettings, k
     """
     policy = stage_policy(context, settings)
     location = settings.input_location(policy)
-    fingerprint_key = keys.provider().primary(STORAGE_KEY).derive(FINGERPRINT_PURPOSE)
-    records = stages.ingest(read_table(location), policy, describe_location(location), fingerprint_key)
+    records = stages.ingest(read_table(location), policy, describe_location(location), fingerprint_key(keys))
     context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.RAW_RECORDS]))
     return records
+
+
+def fingerprint_key(keys: KeysResource) -> bytes:
+    return keys.provider().primary(STORAGE_KEY).derive(FINGERPRINT_PURPOSE)
 
 
 @dg.asset(**DOWNSTREAM_STAGE, io_manager_key=JSON_IO)
@@ -170,7 +174,9 @@ def anonymized_dataset(
         settings.output_location(policy),
         settings.report_directory(policy),
     )
-    purged = purge_intermediates(Path(stage_io_manager.base_dir), policy.retention.intermediate_seconds)
+    purged = purge_intermediates(
+        Path(stage_io_manager.base_dir), policy.retention.intermediate_seconds, keep=[DAILY_ARRIVALS]
+    )
     return dg.MaterializeResult(metadata=audit_metadata(context, policy, report | {"intermediates_purged": len(purged)}))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 
 from anonymization_pipeline.core.errors import ConfigurationError
-from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
+from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, PIPELINE_ASSETS
 
 LIMIT = 1000
 
@@ -18,7 +18,7 @@ def materialization_history(
 ) -> list[dict[str, Any]]:
     """Newest first; each entry carries its metadata (figures and names only, by construction),
     less the embedded plot images, which belong in the UI and the HTML report."""
-    known = [asset.key.to_user_string() for asset in PIPELINE_ASSETS]
+    known = [DAILY_ARRIVALS] + [asset.key.to_user_string() for asset in PIPELINE_ASSETS]
     unknown = [name for name in assets or [] if name not in known]
     if unknown:
         raise ConfigurationError(f"--asset: unknown asset '{unknown[0]}'; one of: {', '.join(known)}")
@@ -31,6 +31,7 @@ def materialization_history(
     return [
         {
             "asset": name,
+            "partition": record.asset_materialization.partition,
             "time": datetime.fromtimestamp(record.timestamp, tz=UTC).isoformat(),
             "run_id": record.run_id,
             "metadata": {

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 
 from anonymization_pipeline.orchestration import run_tags
-from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
+from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
+from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, PIPELINE_ASSETS
 from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
 from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_error
 
@@ -32,6 +33,21 @@ class PipelineRun:
 
 def current_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def ingest_days(
+    resources: Mapping[str, Any],
+    instance: dg.DagsterInstance,
+    days: Sequence[str],
+    on_step: Callable[[str, str], None] | None = None,
+) -> PipelineRun | None:
+    """Materialize the `daily_arrivals` partition of each day, a run per day as the schedule
+    would; the first failed run is returned, None when every day was read."""
+    for day in days:
+        run = materialize_pipeline(resources, instance, on_step, selection=[DAILY_ARRIVALS], partition_key=day)
+        if not run.success:
+            return run
+    return None
 
 
 def materialize_with_escalation(
@@ -52,7 +68,7 @@ def materialize_with_escalation(
         tags = {run_tags.ATTEMPT: str(attempt), run_tags.LAUNCHED_BY: "cli"}
         if run is not None:
             tags |= {run_tags.PARENT_RUN: run.run_id, run_tags.ROOT_RUN: root}
-        run = materialize_pipeline(resources, instance, on_step, tags)
+        run = materialize_pipeline(resources, instance, on_step, tags, selection=_publishing_stages(resources))
         root = tags.get(run_tags.ROOT_RUN, run.run_id)
         if run.success or run.error_class not in TARGETS_NOT_MET:
             return run
@@ -64,27 +80,42 @@ def materialize_pipeline(
     instance: dg.DagsterInstance,
     on_step: Callable[[str, str], None] | None = None,
     tags: Mapping[str, str] | None = None,
+    selection: Sequence[str] | None = None,
+    partition_key: str | None = None,
 ) -> PipelineRun:
-    """Run every stage; `on_step(step, status)` is told when a step starts, succeeds or fails.
+    """Run the `selection` of stages (default: every one); `on_step(step, status)` is told when a
+    step starts, succeeds or fails.
 
     Naming the progress logger in the run config replaces Dagster's console logger, whose event
     lines would bury the CLI's one-line summary.
     """
     defs = dg.Definitions(
-        assets=PIPELINE_ASSETS,
+        assets=pipeline_assets(resources["settings"].policy()),
         asset_checks=PIPELINE_CHECKS,
         resources=resources,
         loggers={"progress": _progress_logger(on_step)},
     )
     job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
-        run_config={"loggers": {"progress": {}}}, instance=instance, raise_on_error=False, tags=tags
+        run_config={"loggers": {"progress": {}}},
+        instance=instance,
+        raise_on_error=False,
+        tags=tags,
+        asset_selection=[dg.AssetKey(name) for name in selection] if selection is not None else None,
+        partition_key=partition_key,
     )
     if result.success:
         return PipelineRun(result.run_id, True)
     failure = next(event for event in result.all_events if event.is_step_failure)
     error_class, message = our_error(failure.step_failure_data.error)
     return PipelineRun(result.run_id, False, failure.step_key, error_class, message)
+
+
+def _publishing_stages(resources: Mapping[str, Any]) -> list[str] | None:
+    """Every stage but the daily reads, which the days given to `ingest_days` already made."""
+    if resources["settings"].policy().dataset.daily_partitions is None:
+        return None
+    return [asset.key.to_user_string() for asset in PIPELINE_ASSETS]
 
 
 def _progress_logger(on_step: Callable[[str, str], None] | None) -> dg.LoggerDefinition:

@@ -27,17 +27,25 @@ SEALED_SUFFIX = ".parquet.sealed"
 class _AssetFileIOManager(dg.ConfigurableIOManager):
     base_dir: str
 
-    def _path(self, key: dg.AssetKey, suffix: str) -> Path:
-        return Path(self.base_dir).joinpath(*key.path[:-1], key.path[-1] + suffix)
+    def _path(self, key: dg.AssetKey, suffix: str, partition: str | None = None) -> Path:
+        """`<asset><suffix>`, or `<asset>/<partition><suffix>` for a partition."""
+        folder = Path(self.base_dir).joinpath(*key.path)
+        return folder / (partition + suffix) if partition is not None else folder.with_name(folder.name + suffix)
 
 
 class StageParquetIOManager(_AssetFileIOManager):
-    """StageOutput ↔ Parquet, sealed with AES-256-GCM under the `storage` key, audits in the metadata."""
+    """StageOutput ↔ Parquet, sealed with AES-256-GCM under the `storage` key, audits in the metadata.
+
+    A partition is sealed to its asset and partition, so one day's file cannot stand in for
+    another's. An unpartitioned stage reading a partitioned one gets every partition stored so
+    far, as {partition: StageOutput}.
+    """
 
     key_store: KeysResource
 
     def handle_output(self, context: dg.OutputContext, obj: StageOutput) -> None:
-        path = self._path(context.asset_key, SEALED_SUFFIX)
+        partition = context.asset_partition_key if context.has_asset_partitions else None
+        path = self._path(context.asset_key, SEALED_SUFFIX, partition)
         table = pa.Table.from_pandas(obj.frame, preserve_index=False)
         metadata = {**(table.schema.metadata or {}), AUDITS_KEY: json.dumps(obj.audits).encode()}
         buffer = pa.BufferOutputStream()
@@ -45,7 +53,7 @@ class StageParquetIOManager(_AssetFileIOManager):
         key = self.key_store.provider().primary(STORAGE_KEY)
         with atomic_output(path) as temporary:
             temporary.chmod(0o600)
-            temporary.write_bytes(seal(buffer.getvalue().to_pybytes(), key, context.asset_key.to_user_string()))
+            temporary.write_bytes(seal(buffer.getvalue().to_pybytes(), key, _bound_to(context.asset_key, partition)))
         context.add_output_metadata(
             {
                 "dagster/row_count": len(obj.frame),
@@ -54,13 +62,27 @@ class StageParquetIOManager(_AssetFileIOManager):
             }
         )
 
-    def load_input(self, context: dg.InputContext) -> StageOutput:
-        path = self._path(context.asset_key, SEALED_SUFFIX)
-        bound_to = context.asset_key.to_user_string()
-        plaintext = unseal(path.read_bytes(), self.key_store.provider(), bound_to, name=str(path))
+    def load_input(self, context: dg.InputContext) -> StageOutput | dict[str, StageOutput]:
+        if not context.has_asset_partitions:
+            return self._load(context.asset_key, None)
+        stored = [
+            partition
+            for partition in context.asset_partition_keys
+            if self._path(context.asset_key, SEALED_SUFFIX, partition).exists()
+        ]
+        return {partition: self._load(context.asset_key, partition) for partition in stored}
+
+    def _load(self, asset_key: dg.AssetKey, partition: str | None) -> StageOutput:
+        path = self._path(asset_key, SEALED_SUFFIX, partition)
+        plaintext = unseal(path.read_bytes(), self.key_store.provider(), _bound_to(asset_key, partition), name=str(path))
         table = pq.read_table(pa.BufferReader(plaintext))
         audits = json.loads((table.schema.metadata or {}).get(AUDITS_KEY, b"{}"))
         return StageOutput(table.to_pandas(), audits)
+
+
+def _bound_to(asset_key: dg.AssetKey, partition: str | None) -> str:
+    name = asset_key.to_user_string()
+    return name if partition is None else f"{name}[{partition}]"
 
 
 class JsonIOManager(_AssetFileIOManager):

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from anonymization_pipeline.orchestration.io_managers import SEALED_SUFFIX
 
 
-def purge_intermediates(storage_dir: Path, retention_seconds: int, now: float | None = None) -> list[str]:
-    """Remove sealed stage files older than the retention; returns the names removed (for the audit)."""
+def purge_intermediates(
+    storage_dir: Path, retention_seconds: int, now: float | None = None, keep: Collection[str] = ()
+) -> list[str]:
+    """Remove sealed stage files older than the retention; returns the names removed (for the audit).
+
+    Files under the folders named in `keep` stay: daily arrivals are the input every later
+    publish recomputes its union from, not an intermediate of one run.
+    """
     cutoff = (time.time() if now is None else now) - retention_seconds
     removed = []
     for path in sorted(storage_dir.rglob(f"*{SEALED_SUFFIX}")):
+        if path.relative_to(storage_dir).parts[0] in keep:
+            continue
         if path.stat().st_mtime <= cutoff:
             path.unlink(missing_ok=True)
             removed.append(path.name)

@@ -5,7 +5,8 @@ sensor reads failed runs, keeps those that failed their targets (no acceptable t
 failed blocking check, or the publish gate), and launches the next
 attempt with tags that name the attempt and link it to its parent and the original run. The
 cursor (the highest run storage id handled) and the run key make each failure handled exactly
-once, across daemon restarts too. After `retry.max_attempts` it stops and marks the last run
+once, across daemon restarts too. The next attempt repeats the failed run's assets and day
+(a run of the union stages alone has no day). After `retry.max_attempts` it stops and marks the last run
 `anonymizer/escalation=exhausted`: the published dataset is never touched by a failed run.
 """
 
@@ -20,6 +21,7 @@ from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_e
 from anonymization_pipeline.orchestration.resources import PipelineSettings
 
 ESCALATED_JOBS = {"anonymization_pipeline", "__ASSET_JOB"}
+PARTITION_TAG = "dagster/partition"
 PAGE = 100
 
 
@@ -46,6 +48,8 @@ def build_escalation_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDe
                 continue
             yield dg.RunRequest(
                 run_key=f"escalate:{run.run_id}",
+                asset_selection=sorted(run.asset_selection, key=str) if run.asset_selection else None,
+                partition_key=run.tags.get(PARTITION_TAG),
                 tags={
                     run_tags.ATTEMPT: str(attempt + 1),
                     run_tags.PARENT_RUN: run.run_id,

@@ -155,8 +155,8 @@ def test_json_for_the_published_dataset_names_run_time_policy_and_status(instanc
 
     assert len(entries) == 1, "the failed run never materializes the published dataset"
     entry = entries[0]
-    assert set(entry) == {"asset", "time", "run_id", "metadata"}
-    assert (entry["asset"], entry["run_id"]) == ("anonymized_dataset", runs.passed_run)
+    assert set(entry) == {"asset", "partition", "time", "run_id", "metadata"}
+    assert (entry["asset"], entry["partition"], entry["run_id"]) == ("anonymized_dataset", None, runs.passed_run)
     assert datetime.fromisoformat(entry["time"]).utcoffset().total_seconds() == 0
     metadata = entry["metadata"]
     assert re.fullmatch(r"[0-9a-f]{64}", metadata["policy_sha256"])
@@ -242,4 +242,4 @@ def test_table_of_the_failed_run_alone_shows_the_unmet_risk_target(instance_of_t
 def test_an_unknown_asset_is_an_error_naming_the_known_ones(instance_of_two_runs, capsys):
     code, out, err = audit(capsys, "--asset", "nope")
     assert (code, out) == (2, "")
-    assert err.startswith("error: --asset: unknown asset 'nope'; one of: raw_records, field_classification, ")
+    assert err.startswith("error: --asset: unknown asset 'nope'; one of: daily_arrivals, raw_records, field_classification, ")

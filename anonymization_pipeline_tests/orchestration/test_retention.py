@@ -14,3 +14,17 @@ def test_only_sealed_files_older_than_the_retention_are_removed(tmp_path):
     assert purge_intermediates(tmp_path, retention_seconds=5_000, now=10_000) == ["a.parquet.sealed"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.parquet.sealed", "c.json"]
     assert purge_intermediates(tmp_path, retention_seconds=0, now=10_000) == ["b.parquet.sealed"]
+
+
+def test_daily_arrivals_are_kept_because_every_publish_unites_them_again(tmp_path):
+    day = tmp_path / "daily_arrivals" / "2026-11-01.parquet.sealed"
+    stage = tmp_path / "raw_records.parquet.sealed"
+    day.parent.mkdir()
+    for path in (day, stage):
+        path.write_bytes(b"x")
+        os.utime(path, (1_000, 1_000))
+
+    assert purge_intermediates(tmp_path, retention_seconds=0, now=10_000, keep=["daily_arrivals"]) == [
+        "raw_records.parquet.sealed"
+    ]
+    assert day.exists()

@@ -1,0 +1,78 @@
+"""Ingestion by day, for a policy whose input arrives by date (`dataset.daily_partitions`).
+
+`daily_arrivals` has one partition per day; `raw_records` becomes the union of every day stored
+so far, and everything after it stays unpartitioned: the privacy search, the risk assessment and
+the publish gate judge the whole release, never one day's slice of it.
+"""
+
+import dagster as dg
+
+from anonymization_pipeline.core.errors import ConfigurationError
+from anonymization_pipeline.core.io import describe_location
+from anonymization_pipeline.core.io.daily_inputs import day_location, parse_day, read_day
+from anonymization_pipeline.core.pipeline import StageOutput, stages
+from anonymization_pipeline.core.policy.model import DailyPartitions
+from anonymization_pipeline.orchestration.assets import (
+    DAILY_ARRIVALS,
+    FIRST_STAGE,
+    STAGE_IO,
+    audit_metadata,
+    fingerprint_key,
+    stage_policy,
+)
+from anonymization_pipeline.orchestration.resources import KeysResource, PipelineSettings
+
+UNION = (
+    dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+    & dg.AutomationCondition.all_deps_blocking_checks_passed()
+)
+"""The union follows each new day, like the other downstream stages, but without waiting for
+every earlier day to exist: a day that never arrived must not hold back the days that did."""
+
+
+def daily_partitions_definition(daily: DailyPartitions) -> dg.DailyPartitionsDefinition:
+    end = daily.end_date.isoformat() if daily.end_date is not None else None
+    return dg.DailyPartitionsDefinition(start_date=daily.start_date.isoformat(), end_date=end, timezone="UTC")
+
+
+def daily_ingestion(daily: DailyPartitions) -> list[dg.AssetsDefinition]:
+    @dg.asset(
+        **FIRST_STAGE,
+        name=DAILY_ARRIVALS,
+        partitions_def=daily_partitions_definition(daily),
+        io_manager_key=STAGE_IO,
+        kinds={"pandas"},
+    )
+    def daily_arrivals(context: dg.AssetExecutionContext, settings: PipelineSettings, keys: KeysResource) -> StageOutput:
+        """The rows that arrived on one day, as read. Encrypted at rest, kept for later unions."""
+        policy = stage_policy(context, settings)
+        if policy.dataset.daily_partitions is None:
+            raise ConfigurationError("this run's policy has no dataset.daily_partitions, but the code location's has")
+        day = parse_day(context.partition_key)
+        location = settings.input_location(policy)
+        frame = read_day(location, policy.dataset.daily_partitions, day)
+        records = stages.ingest(frame, policy, describe_location(day_location(location, day)), fingerprint_key(keys))
+        context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.RAW_RECORDS]))
+        return records
+
+    @dg.asset(
+        **FIRST_STAGE,
+        name="raw_records",
+        ins={DAILY_ARRIVALS: dg.AssetIn(partition_mapping=dg.AllPartitionMapping())},
+        io_manager_key=STAGE_IO,
+        automation_condition=UNION,
+        kinds={"pandas"},
+    )
+    def raw_records(
+        context: dg.AssetExecutionContext,
+        settings: PipelineSettings,
+        keys: KeysResource,
+        daily_arrivals: dict[str, StageOutput],
+    ) -> StageOutput:
+        """Every day stored so far, as one table: what the privacy search and risk assessment judge."""
+        policy = stage_policy(context, settings)
+        records = stages.union_of_days(daily_arrivals, policy, fingerprint_key(keys))
+        context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.RAW_RECORDS]))
+        return records
+
+    return [daily_arrivals, raw_records]

@@ -1,0 +1,138 @@
+"""Input that arrives by day: each day read into its own partition, the release judged over their union."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+
+import dagster as dg
+import pandas as pd
+
+from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS
+from anonymization_pipeline.orchestration import run_tags
+from anonymization_pipeline.orchestration.daily_assets import UNION
+from anonymization_pipeline.orchestration.definitions import build_definitions
+from anonymization_pipeline.orchestration.environment import build_resources, default_storage_dir
+from anonymization_pipeline.orchestration.in_process import ingest_days, materialize_pipeline
+
+# The whole of Adult gives this transformation at k=5 without suppression (test_assets).
+WHOLE_ADULT_TRANSFORMATION = [1, 1, 1, 2, 3, 2, 2, 1, 1]
+DAYS = ["2026-11-01", "2026-11-02", "2026-11-03"]
+UNION_STAGES = ["raw_records", "field_classification", "identifiers_protected", "quasi_identifiers_generalized",
+                "sensitive_protected", "risk_assessment", "anonymized_dataset"]
+
+
+def metadata_of(instance: dg.DagsterInstance, asset: str) -> dict:
+    event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+    return {key: value.value for key, value in event.asset_materialization.metadata.items()}
+
+
+def test_each_day_is_read_alone_and_the_release_is_judged_over_their_union(daily_adult_policy_file, tmp_path):
+    resources = build_resources(str(daily_adult_policy_file()))
+    instance = dg.DagsterInstance.get()
+
+    assert ingest_days(resources, instance, ["2026-11-01"]) is None
+    assert materialize_pipeline(resources, instance, selection=UNION_STAGES).success
+    assert metadata_of(instance, "raw_records")["days"] == {"2026-11-01": 15_000}
+    assert len(pd.read_parquet(tmp_path / "out" / "adult.parquet")) == 15_000
+
+    assert ingest_days(resources, instance, ["2026-11-02", "2026-11-03"]) is None
+    assert metadata_of(instance, "daily_arrivals")["dagster/row_count"] == 3
+    run = materialize_pipeline(resources, instance, selection=UNION_STAGES)
+
+    assert run.success, run.error_message
+    assert instance.get_materialized_partitions(dg.AssetKey("daily_arrivals")) == set(DAYS)
+    raw = metadata_of(instance, "raw_records")
+    assert raw["days"] == {"2026-11-01": 15_000, "2026-11-02": 15_159, "2026-11-03": 3}
+    assert raw["dagster/row_count"] == 30_162 and raw["source"] == "3 days, 2026-11-01 to 2026-11-03"
+    privacy = metadata_of(instance, "quasi_identifiers_generalized")["privacy"]
+    assert [privacy["transformation"][c] for c in ADULT_QUASI_IDENTIFIERS] == WHOLE_ADULT_TRANSFORMATION
+    output = pd.read_parquet(tmp_path / "out" / "adult.parquet")
+    assert len(output) == 30_162
+    assert output.groupby(ADULT_QUASI_IDENTIFIERS).size().min() >= 5
+    report = json.loads((tmp_path / "out" / "report" / "report.json").read_text())
+    assert report["rows"]["rows_in"] == 30_162
+
+
+def test_a_missing_day_fails_alone_and_the_days_read_stay(daily_adult_policy_file):
+    resources = build_resources(str(daily_adult_policy_file()))
+    instance = dg.DagsterInstance.get()
+    assert ingest_days(resources, instance, ["2026-11-01"]) is None
+
+    failed = ingest_days(resources, instance, ["2026-11-04", "2026-11-02"])
+
+    assert (failed.failed_step, failed.error_class) == ("daily_arrivals", "InputDataError")
+    assert "adult_2026-11-04.csv" in failed.error_message
+    assert instance.get_materialized_partitions(dg.AssetKey("daily_arrivals")) == {"2026-11-01"}
+
+
+def test_a_day_cannot_be_read_in_place_of_another(daily_adult_policy_file):
+    resources = build_resources(str(daily_adult_policy_file()))
+    instance = dg.DagsterInstance.get()
+    assert ingest_days(resources, instance, ["2026-11-01", "2026-11-03"]) is None
+    stored = default_storage_dir() / "daily_arrivals"
+    shutil.copy(stored / "2026-11-01.parquet.sealed", stored / "2026-11-03.parquet.sealed")
+
+    run = materialize_pipeline(resources, instance, selection=UNION_STAGES)
+
+    assert not run.success and run.failed_step == "raw_records"
+    assert run.error_message.endswith(
+        "2026-11-03.parquet.sealed cannot be decrypted with key storage:v1: "
+        "wrong key, altered file, or a file of another stage or day"
+    )
+
+
+def test_the_location_gets_daily_partitions_a_daily_schedule_and_a_union_that_follows_each_day(daily_adult_policy_file):
+    defs = build_definitions(str(daily_adult_policy_file()))
+    graph = defs.resolve_asset_graph()
+    arrivals = graph.get(dg.AssetKey("daily_arrivals"))
+    assert arrivals.partitions_def.get_partition_keys() == ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"]
+    assert graph.get(dg.AssetKey("raw_records")).partitions_def is None
+    assert graph.get(dg.AssetKey("raw_records")).automation_condition == UNION
+    assert graph.get(dg.AssetKey("anonymized_dataset")).partitions_def is None
+
+    schedule = defs.resolve_schedule_def("daily_anonymization")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    tick = datetime.datetime(2026, 11, 4, 2, tzinfo=datetime.UTC)
+    with dg.build_schedule_context(scheduled_execution_time=tick, repository_def=defs.get_repository_def()) as context:
+        requests = schedule.evaluate_tick(context).run_requests
+    assert [request.partition_key for request in requests] == ["2026-11-03"]
+
+
+def test_a_failed_day_escalates_with_the_same_day(daily_adult_policy_file):
+    """A run of day 11-03 (read, then the union published) fails its risk target; each next
+    attempt reads the same day again, one rung up, until it passes."""
+    policy = daily_adult_policy_file(risk={"max_prosecutor_risk": 0.1}, retry={"max_attempts": 4, "ladder": [{"k": 6}, {"k": 7}]})
+    defs = build_definitions(str(policy))
+    instance = dg.DagsterInstance.ephemeral()
+    resources = defs.resources
+    assert ingest_days(resources, instance, ["2026-11-01", "2026-11-02"]) is None
+    job = defs.resolve_job_def("anonymization_pipeline")
+    sensor = defs.resolve_sensor_def("privacy_escalation")
+
+    job.execute_in_process(instance=instance, partition_key="2026-11-03", raise_on_error=False)
+    cursor = None
+    for _ in range(4):
+        context = dg.build_sensor_context(
+            instance=instance, cursor=cursor, definitions=defs, resources={"settings": resources["settings"]}
+        )
+        requests = list(sensor(context) or [])
+        cursor = context.cursor
+        for request in requests:
+            job.execute_in_process(
+                instance=instance,
+                partition_key=request.partition_key,
+                asset_selection=request.asset_selection,
+                tags=request.tags,
+                raise_on_error=False,
+            )
+
+    runs = sorted(
+        instance.get_runs(filters=dg.RunsFilter(job_name="anonymization_pipeline")),
+        key=lambda run: int(run.tags.get(run_tags.ATTEMPT, "1")),
+    )
+    assert [run.tags.get(run_tags.ATTEMPT, "1") for run in runs] == ["1", "2", "3"]
+    assert [run.tags["dagster/partition"] for run in runs] == ["2026-11-03"] * 3
+    assert [run.status for run in runs] == [dg.DagsterRunStatus.FAILURE] * 2 + [dg.DagsterRunStatus.SUCCESS]
+    assert metadata_of(instance, "raw_records")["days"] == {"2026-11-01": 15_000, "2026-11-02": 15_159, "2026-11-03": 3}
