@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymization_pipeline.cli import STARTED
-from anonymization_pipeline.core.errors import AnonymizerError, OutputError, PrivacyTargetNotMet
+from anonymization_pipeline.core.errors import AnonymizerError, ConfigurationError, OutputError, PrivacyTargetNotMet
 from anonymization_pipeline.core.policy import Policy, load_policy
 
 
@@ -36,17 +36,25 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--timings", action="store_true", help="print where the time went")
+    parser.add_argument(
+        "--date",
+        action="append",
+        dest="dates",
+        metavar="YYYY-MM-DD",
+        help="for an input that arrives by day: read this day first (repeatable), then publish the union of all days read",
+    )
 
 
 def run_policy(args: argparse.Namespace) -> int:
     clock = {"process": STARTED, "start": time.time()}
     policy = load_policy(args.policy)
+    days = _days_to_read(policy, args.dates or [])
     clock["policy"] = time.time()
 
     from anonymization_pipeline.core.pipeline.publish import assessment_directory
     from anonymization_pipeline.orchestration.environment import build_resources
     from anonymization_pipeline.orchestration.failures import exit_code_of
-    from anonymization_pipeline.orchestration.in_process import current_instance, materialize_with_escalation
+    from anonymization_pipeline.orchestration.in_process import current_instance, ingest_days, materialize_with_escalation
 
     clock["dagster_import"] = time.time()
     resources = build_resources(str(args.policy), args.input, args.output, args.report)
@@ -57,9 +65,13 @@ def run_policy(args: argparse.Namespace) -> int:
     except OSError as error:
         raise OutputError(f"cannot create the report folder {report_dir}: {error.strerror}") from None
     progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
+    instance = current_instance()
+    unread = ingest_days(resources, instance, days, on_step=progress)
+    if unread is not None:
+        raise StepFailed(f"{unread.failed_step}: {unread.error_message}", exit_code_of(unread.error_class))
     outcome = materialize_with_escalation(
         resources,
-        current_instance(),
+        instance,
         policy.retry.max_attempts,
         on_step=progress,
         on_attempt=_attempt_printer(policy, report_dir, quiet=args.quiet or args.json),
@@ -80,6 +92,19 @@ def run_policy(args: argparse.Namespace) -> int:
     elif not args.quiet:
         _print_summary(report, report_dir, args)
     return 0
+
+
+def _days_to_read(policy: Policy, dates: list[str]) -> list[str]:
+    """The `--date` days, checked against the policy before anything runs."""
+    from anonymization_pipeline.core.io.daily_inputs import check_day, parse_day
+
+    daily = policy.dataset.daily_partitions
+    if dates and daily is None:
+        raise ConfigurationError("--date: this policy reads its input whole; dataset.daily_partitions reads it by day")
+    days = sorted({parse_day(text) for text in dates})
+    for day in days:
+        check_day(daily, day)
+    return [day.isoformat() for day in days]
 
 
 def _read_report(directory: Path) -> dict[str, Any] | None:
