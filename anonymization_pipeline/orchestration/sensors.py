@@ -1,8 +1,9 @@
 """The escalation loop: a run that failed its privacy or risk targets is retried one rung up.
 
 Dagster's own retries re-run with the same configuration, which would fail the same way. This
-sensor reads failed runs, keeps those that failed their targets (no acceptable transformation, a
-failed blocking check, or the publish gate), and launches the next
+sensor reads failed runs, keeps those that failed their targets (a failed blocking check in the
+run's check-evaluation records, or a step stopped by an unmet target: no acceptable
+transformation, or the publish gate), and launches the next
 attempt with tags that name the attempt and link it to its parent and the original run. The
 cursor (the highest run storage id handled) and the run key make each failure handled exactly
 once, across daemon restarts too. The next attempt repeats the failed run's assets and day
@@ -42,6 +43,8 @@ def build_escalation_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDe
             if run.tags.get(run_tags.LAUNCHED_BY) == "cli" or not _failed_its_targets(context.instance, run.run_id):
                 continue
             attempt = run_tags.attempt_of(run.tags)
+            checks = failed_checks(context.instance, run.run_id)
+            context.log.info(f"run {run.run_id} failed its targets ({', '.join(checks) or 'no acceptable transformation'})")
             if attempt >= max_attempts:
                 context.instance.add_run_tags(run.run_id, {run_tags.ESCALATION: "exhausted"})
                 context.log.warning(f"run {run.run_id}: targets still unmet after {attempt} attempts; not retrying")
@@ -75,6 +78,20 @@ def _new_failures(instance: dg.DagsterInstance, handled: int) -> list:
         cursor = page[-1].dagster_run.run_id
 
 
+def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The blocking checks that failed in the run, from its check-evaluation records."""
+    evaluations = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    return sorted(
+        evaluation.check_name
+        for evaluation in (entry.dagster_event.event_specific_data for entry in evaluations)
+        if not evaluation.passed and evaluation.blocking
+    )
+
+
 def _failed_its_targets(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """A failed blocking check, or a step that stopped on an unmet target before any check ran
+    (the search found no acceptable transformation, or the publish gate refused)."""
+    if failed_checks(instance, run_id):
+        return True
     failures = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
     return any(our_error(entry.dagster_event.step_failure_data.error)[0] in TARGETS_NOT_MET for entry in failures)

@@ -6,9 +6,10 @@ import dagster as dg
 
 from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
+from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
 from anonymization_pipeline.orchestration.environment import build_resources
 from anonymization_pipeline.orchestration.jobs import anonymization_job
-from anonymization_pipeline.orchestration.sensors import build_escalation_sensor
+from anonymization_pipeline.orchestration.sensors import build_escalation_sensor, failed_checks
 
 # On Adult, k=5 and k=6 give a smallest class of 6 rows (prosecutor risk 1/6), k=7 one of 16: a
 # threshold of 0.1 fails at rungs 0 and 1 and passes at rung 2.
@@ -18,6 +19,7 @@ LADDER = [{"k": 6}, {"k": 7}, {"k": 20}]
 def escalation_definitions(policy_path) -> dg.Definitions:
     return dg.Definitions(
         assets=PIPELINE_ASSETS,
+        asset_checks=PIPELINE_CHECKS,
         jobs=[anonymization_job],
         sensors=[build_escalation_sensor(anonymization_job)],
         resources=build_resources(str(policy_path)),
@@ -56,6 +58,8 @@ def test_fails_at_rung_0_passes_at_rung_2_in_exactly_three_linked_runs(adult_pol
         dg.DagsterRunStatus.SUCCESS,
     ]
     first, second, third = runs
+    assert failed_checks(instance, first.run_id) == failed_checks(instance, second.run_id) == ["risk_thresholds"]
+    assert failed_checks(instance, third.run_id) == []
     assert [run.tags.get(run_tags.ATTEMPT, "1") for run in runs] == ["1", "2", "3"]
     assert second.tags[run_tags.PARENT_RUN] == first.run_id and third.tags[run_tags.PARENT_RUN] == second.run_id
     assert second.tags[run_tags.ROOT_RUN] == third.tags[run_tags.ROOT_RUN] == first.run_id
@@ -75,6 +79,18 @@ def test_never_passing_policy_stops_after_max_attempts_and_publishes_nothing(adu
     assert instance.get_run_by_id(runs[-1].run_id).tags[run_tags.ESCALATION] == "exhausted"
     assert not (tmp_path / "out" / "adult.parquet").exists()
     assert instance.get_latest_materialization_event(dg.AssetKey("anonymized_dataset")) is None
+
+
+def test_a_search_that_finds_no_transformation_escalates_though_no_check_ran(adult_policy_file):
+    """k above the row count with no suppression: the generalize stage stops, no check evaluates."""
+    policy = adult_policy_file(privacy={"k": 40_000, "max_suppression": 0.0}, retry={"max_attempts": 2, "ladder": [{"k": 5}]})
+    instance = dg.DagsterInstance.ephemeral()
+
+    runs = drive(escalation_definitions(policy), instance, ticks=3)
+
+    assert [run.status for run in runs] == [dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS]
+    assert failed_checks(instance, runs[0].run_id) == []
+    assert runs[1].tags[run_tags.PARENT_RUN] == runs[0].run_id
 
 
 def test_each_failure_is_handled_once_across_restarts(adult_policy_file):
