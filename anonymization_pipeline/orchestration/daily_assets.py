@@ -5,11 +5,13 @@ so far, and everything after it stays unpartitioned: the privacy search, the ris
 the publish gate judge the whole release, never one day's slice of it.
 """
 
+from pathlib import Path
+
 import dagster as dg
 
 from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.core.io import describe_location
-from anonymization_pipeline.core.io.daily_inputs import day_location, parse_day, read_day
+from anonymization_pipeline.core.io.daily_inputs import day_location, expired_days, parse_day, read_day
 from anonymization_pipeline.core.pipeline import StageOutput, stages
 from anonymization_pipeline.core.policy.model import DailyPartitions
 from anonymization_pipeline.orchestration.assets import (
@@ -20,7 +22,9 @@ from anonymization_pipeline.orchestration.assets import (
     fingerprint_key,
     stage_policy,
 )
+from anonymization_pipeline.orchestration.io_managers import StageParquetIOManager
 from anonymization_pipeline.orchestration.resources import KeysResource, PipelineSettings
+from anonymization_pipeline.orchestration.retention import forget_days
 
 UNION = (
     dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
@@ -49,6 +53,9 @@ def daily_ingestion(daily: DailyPartitions) -> list[dg.AssetsDefinition]:
         if policy.dataset.daily_partitions is None:
             raise ConfigurationError("this run's policy has no dataset.daily_partitions, but the code location's has")
         day = parse_day(context.partition_key)
+        window = policy.retention.daily_arrivals_seconds
+        if window is not None and expired_days([context.partition_key], window):
+            raise ConfigurationError(f"{day} is past retention.daily_arrivals ({policy.retention.daily_arrivals}); not read")
         location = settings.input_location(policy)
         frame = read_day(location, policy.dataset.daily_partitions, day)
         records = stages.ingest(frame, policy, describe_location(day_location(location, day)), fingerprint_key(keys))
@@ -67,11 +74,20 @@ def daily_ingestion(daily: DailyPartitions) -> list[dg.AssetsDefinition]:
         context: dg.AssetExecutionContext,
         settings: PipelineSettings,
         keys: KeysResource,
+        stage_io_manager: dg.ResourceParam[StageParquetIOManager],
         daily_arrivals: dict[str, StageOutput],
     ) -> StageOutput:
-        """Every day stored so far, as one table: what the privacy search and risk assessment judge."""
+        """Every day stored so far, as one table: what the privacy search and risk assessment judge.
+
+        Days past `retention.daily_arrivals` are deleted and left out, so the release covers a
+        rolling window of days.
+        """
         policy = stage_policy(context, settings)
-        records = stages.union_of_days(daily_arrivals, policy, fingerprint_key(keys))
+        window = policy.retention.daily_arrivals_seconds
+        expired = expired_days(daily_arrivals, window) if window is not None else []
+        forget_days(Path(stage_io_manager.base_dir) / DAILY_ARRIVALS, expired)
+        kept = {day: records for day, records in daily_arrivals.items() if day not in expired}
+        records = stages.union_of_days(kept, policy, fingerprint_key(keys), expired)
         context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.RAW_RECORDS]))
         return records
 

@@ -1,9 +1,9 @@
-"""Deleting intermediate stage files once the policy's retention has passed after a publish."""
+"""Deleting stored personal data once the policy's retention has passed."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from anonymization_pipeline.orchestration.io_managers import SEALED_SUFFIX
@@ -26,3 +26,9 @@ def purge_intermediates(
             path.unlink(missing_ok=True)
             removed.append(path.name)
     return removed
+
+
+def forget_days(days_dir: Path, days: Iterable[str]) -> None:
+    """Delete the stored days past `retention.daily_arrivals`: they leave every later release."""
+    for day in days:
+        (days_dir / f"{day}{SEALED_SUFFIX}").unlink(missing_ok=True)

@@ -136,3 +136,22 @@ def test_a_failed_day_escalates_with_the_same_day(daily_adult_policy_file):
     assert [run.tags["dagster/partition"] for run in runs] == ["2026-11-03"] * 3
     assert [run.status for run in runs] == [dg.DagsterRunStatus.FAILURE] * 2 + [dg.DagsterRunStatus.SUCCESS]
     assert metadata_of(instance, "raw_records")["days"] == {"2026-11-01": 15_000, "2026-11-02": 15_159, "2026-11-03": 3}
+
+
+def test_days_past_their_retention_are_deleted_and_leave_the_release(daily_adult_policy_file):
+    """A window that ends inside 2026-11-02: 11-01 has expired, 11-02 and 11-03 have not."""
+    window = (datetime.datetime.now(datetime.UTC).date() - datetime.date(2026, 11, 2)).days
+    resources = build_resources(str(daily_adult_policy_file()))
+    instance = dg.DagsterInstance.get()
+    stored = default_storage_dir() / "daily_arrivals"
+    assert ingest_days(resources, instance, DAYS) is None
+    assert (stored / "2026-11-01.parquet.sealed").exists()
+    daily_adult_policy_file(retention={"intermediate": "7d", "daily_arrivals": f"{window}d"})
+
+    assert materialize_pipeline(resources, instance, selection=UNION_STAGES).success
+
+    raw = metadata_of(instance, "raw_records")
+    assert raw["days"] == {"2026-11-02": 15_159, "2026-11-03": 3} and raw["days_expired"] == ["2026-11-01"]
+    assert sorted(path.name for path in stored.iterdir()) == ["2026-11-02.parquet.sealed", "2026-11-03.parquet.sealed"]
+    refused = ingest_days(resources, instance, ["2026-11-01"])
+    assert refused.error_message == f"2026-11-01 is past retention.daily_arrivals ({window}d); not read"

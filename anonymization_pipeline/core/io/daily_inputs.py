@@ -8,6 +8,8 @@ only mean something over everything that is published together.
 from __future__ import annotations
 
 import datetime
+import time
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -60,3 +62,13 @@ def read_day(location: AnyLocation, daily: DailyPartitions, day: datetime.date) 
     if not batches:
         raise InputDataError(f"{describe_location(location)} has no rows on {day} (column '{daily.date_column}')")
     return pd.concat(batches, ignore_index=True)
+
+
+def expired_days(days: Iterable[str], retention_seconds: int, now: float | None = None) -> list[str]:
+    """The days whose end (midnight UTC after them) lies more than the retention in the past."""
+    cutoff = (time.time() if now is None else now) - retention_seconds
+    return sorted(day for day in days if _end_of(parse_day(day)) <= cutoff)
+
+
+def _end_of(day: datetime.date) -> float:
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), datetime.UTC).timestamp()

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,12 +48,18 @@ def ingest(frame: pd.DataFrame, policy: Policy, source: str, fingerprint_key: by
 
 
 def union_of_days(
-    days: Mapping[str, StageOutput], policy: Policy, fingerprint_key: bytes | None = None
+    days: Mapping[str, StageOutput],
+    policy: Policy,
+    fingerprint_key: bytes | None = None,
+    expired: Sequence[str] = (),
 ) -> StageOutput:
     """The days read so far, oldest first, as one input: the privacy search and the risk
     assessment must see everything published together, since k-anonymity holds for a whole
-    release and never for one day's slice of it."""
+    release and never for one day's slice of it. `expired` days (past their retention) are
+    named in the audit and left out."""
     if not days:
+        if expired:
+            raise InputDataError(f"every day read is past retention.daily_arrivals ({policy.retention.daily_arrivals})")
         raise InputDataError(
             "no day of the input has been read yet: materialize a daily_arrivals partition, or run with --date YYYY-MM-DD"
         )
@@ -67,7 +73,10 @@ def union_of_days(
             )
     frame = pd.concat([days[day].frame[columns] for day in ordered], ignore_index=True)
     records = ingest(frame, policy, f"{len(ordered)} days, {ordered[0]} to {ordered[-1]}", fingerprint_key)
-    audit = records.audits[RAW_RECORDS] | {"days": {day: len(days[day].frame) for day in ordered}}
+    audit = records.audits[RAW_RECORDS] | {
+        "days": {day: len(days[day].frame) for day in ordered},
+        "days_expired": sorted(expired),
+    }
     return StageOutput(frame, {RAW_RECORDS: audit})
 
 

@@ -374,21 +374,31 @@ _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
 
 
 class Retention(StrictModel):
-    """How long intermediate stage files (personal data, encrypted) are kept after a publish."""
+    """How long personal data (encrypted) is kept: intermediate stage files after a publish, and
+    days of an input that arrives by day after the day ended (none: kept, every day is published)."""
 
     intermediate: str = "7d"
+    daily_arrivals: str | None = None
 
-    @field_validator("intermediate")
+    @field_validator("intermediate", "daily_arrivals")
     @classmethod
-    def _duration(cls, text: str) -> str:
-        if not _DURATION.match(text):
+    def _duration(cls, text: str | None) -> str | None:
+        if text is not None and not _DURATION.match(text):
             raise ValueError(f"'{text}' is not a duration like 7d, 12h or 30m")
         return text
 
     @property
     def intermediate_seconds(self) -> int:
-        amount, unit = _DURATION.match(self.intermediate).groups()
-        return int(amount) * _UNIT_SECONDS[unit]
+        return _seconds(self.intermediate)
+
+    @property
+    def daily_arrivals_seconds(self) -> int | None:
+        return None if self.daily_arrivals is None else _seconds(self.daily_arrivals)
+
+
+def _seconds(duration: str) -> int:
+    amount, unit = _DURATION.match(duration).groups()
+    return int(amount) * _UNIT_SECONDS[unit]
 
 
 class Policy(StrictModel):

@@ -5,7 +5,7 @@ import pytest
 
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError
 from anonymization_pipeline.core.io import parse_location, write_table
-from anonymization_pipeline.core.io.daily_inputs import check_day, day_location, parse_day, read_day
+from anonymization_pipeline.core.io.daily_inputs import check_day, day_location, expired_days, parse_day, read_day
 from anonymization_pipeline.core.policy.model import DailyPartitions
 
 NOV = DailyPartitions(start_date=datetime.date(2026, 11, 1), end_date=datetime.date(2026, 11, 4))
@@ -61,3 +61,10 @@ def test_a_table_day_without_rows_or_without_the_column_is_an_error(database):
         read_day(location, NOV.model_copy(update={"date_column": "arrived"}), datetime.date(2026, 11, 1))
     with pytest.raises(ConfigurationError, match=r"needs daily_partitions.date_column$"):
         read_day(location, NOV, datetime.date(2026, 11, 1))
+
+
+def test_a_day_expires_when_its_end_is_older_than_the_retention():
+    end_of_nov_2 = datetime.datetime(2026, 11, 3, tzinfo=datetime.UTC).timestamp()
+    days = ["2026-11-03", "2026-11-01", "2026-11-02"]
+    assert expired_days(days, retention_seconds=3_600, now=end_of_nov_2 + 3_600) == ["2026-11-01", "2026-11-02"]
+    assert expired_days(days, retention_seconds=3_600, now=end_of_nov_2 + 3_599) == ["2026-11-01"]

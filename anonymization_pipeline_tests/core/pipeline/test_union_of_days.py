@@ -23,6 +23,7 @@ def test_days_are_united_oldest_first_and_counted_day_by_day():
     audit = united.audits[stages.RAW_RECORDS]
     assert audit["days"] == {"2026-11-01": 2, "2026-11-03": 1}
     assert audit["rows"] == 3 and audit["source"] == "2 days, 2026-11-01 to 2026-11-03"
+    assert audit["days_expired"] == []
     assert audit["fingerprint"] == stages.ingest(united.frame, POLICY, "", KEY).audits[stages.RAW_RECORDS]["fingerprint"]
 
 
@@ -38,3 +39,11 @@ def test_columns_in_another_order_are_aligned_and_other_columns_refused():
 def test_no_day_read_yet_says_how_to_read_one():
     with pytest.raises(InputDataError, match=r"^no day of the input has been read yet: materialize a daily_arrivals partition, or run with --date YYYY-MM-DD$"):
         stages.union_of_days({}, POLICY, KEY)
+
+
+def test_expired_days_are_named_and_none_left_is_an_error():
+    united = stages.union_of_days({"2026-11-02": day(["2"])}, POLICY, KEY, expired=["2026-11-01"])
+    assert united.audits[stages.RAW_RECORDS]["days_expired"] == ["2026-11-01"]
+    policy = POLICY.model_copy(update={"retention": POLICY.retention.model_copy(update={"daily_arrivals": "30d"})})
+    with pytest.raises(InputDataError, match=r"^every day read is past retention.daily_arrivals \(30d\)$"):
+        stages.union_of_days({}, policy, KEY, expired=["2026-11-01"])

@@ -157,6 +157,7 @@ def test_escalation_rungs_apply_the_ladder_cumulatively():
         ({"version": 2}, "version: 2 is not one of: 1"),
         ({"retention": {"intermediate": "a week"}}, "retention.intermediate: 'a week' is not a duration like 7d, 12h or 30m"),
         ({"retention": {"final": "7d"}}, "retention.final: unknown key"),
+        ({"retention": {"daily_arrivals": "1y"}}, "retention.daily_arrivals: '1y' is not a duration like 7d, 12h or 30m"),
         ({"dataset.input.path": None}, "dataset.input.path: required"),
         (
             {"dataset.input": {"format": "sql", "url": "sqlite:///x.db"}},
