@@ -72,14 +72,21 @@ def daily_adult_policy_file(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
+def new_dagster_home(folder: Path) -> Path:
+    """An empty Dagster instance folder (SQLite storage by default, telemetry off)."""
+    home = folder / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return home
+
+
 TEST_KEYS = {name: bytes([seed]) * 32 for seed, name in enumerate(("default", "storage", "pseudonyms"), start=1)}
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own DAGSTER_HOME, stage storage and keys, never the developer's."""
-    home = tmp_path_factory.mktemp("dagster_home")
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    home = new_dagster_home(tmp_path_factory.mktemp("isolated"))
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.setenv("ANONYMIZER_STORAGE_DIR", str(home / "anonymizer_storage"))
     monkeypatch.setenv("ANONYMIZER_VAULT_URL", f"sqlite:///{home / 'vault.sqlite'}")

@@ -22,7 +22,7 @@ import yaml
 from anonymization_pipeline.cli.main import main
 from anonymization_pipeline.core.keys import encode_key_material
 from anonymization_pipeline.core.policy import load_policy
-from anonymization_pipeline_tests.conftest import TEST_KEYS, adult_policy_document
+from anonymization_pipeline_tests.conftest import TEST_KEYS, adult_policy_document, new_dagster_home
 
 STAGES_BEFORE_PUBLISH = [
     "risk_assessment",
@@ -60,9 +60,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoRuns]:
     the adult_policy_file fixture writes it); module-scoped because each run takes seconds, so the
     environment mirrors conftest's function-scoped isolated_environment here."""
     work = tmp_path_factory.mktemp("audit")
-    home = work / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    home = new_dagster_home(work)
     passing, failing = work / "passing.yaml", work / "failing.yaml"
     output = work / "out" / "adult.parquet"
     passing.write_text(yaml.safe_dump(adult_policy_document(output)))

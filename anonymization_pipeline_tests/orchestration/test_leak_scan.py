@@ -1,7 +1,7 @@
 """Personal data at rest (issue 6): every byte the pipeline leaves behind is searched for raw
 direct identifiers and for keys.
 
-The users demo policy runs once for the module through `anonymize run` against a real SQLite
+The users demo policy runs once for the module (and once more as input arriving by day) through `anonymize run` against a real SQLite
 Dagster instance (3,000 generated users; the first attempt misses the average-risk target, so the
 escalation loop adds a second run and a failed run's leftovers are scanned too). Then the instance
 databases, event logs, compute logs, stage storage, report folder and published output are read
@@ -11,6 +11,7 @@ byte by byte.
 from __future__ import annotations
 
 import base64
+import datetime
 import os
 import shutil
 import stat
@@ -27,16 +28,18 @@ from anonymization_pipeline.cli.main import main
 from anonymization_pipeline.core.at_rest import PURPOSE as AT_REST_PURPOSE, unseal
 from anonymization_pipeline.core.datasets import generate_external_registry, generate_users
 from anonymization_pipeline.core.io import write_table
+from anonymization_pipeline.core.io.daily_inputs import day_location
 from anonymization_pipeline.core.keys import Key, KeyProvider, encode_key_material
 from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256
 from anonymization_pipeline.core.policy import load_policy
 from anonymization_pipeline.orchestration.assets import FINGERPRINT_PURPOSE
-from anonymization_pipeline_tests.conftest import TEST_KEYS
+from anonymization_pipeline_tests.conftest import TEST_KEYS, new_dagster_home
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "users"
 ROWS = 3000
 SEED = 11
 DIRECT_IDENTIFIERS = ["full_name", "email", "phone", "ssn", "credit_card", "ip_address", "user_id"]
+DAILY_DAYS = ["2026-11-01", "2026-11-02"]
 STAGE_TABLES = ["identifiers_protected", "quasi_identifiers_generalized", "raw_records", "sensitive_protected"]
 NEEDLE_BYTES = 8
 """Raw values are searched only when at least 8 bytes long: a short value (a 3-letter name, an
@@ -67,12 +70,8 @@ def users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftovers]:
     """The users demo run once; the environment mirrors conftest's isolated_environment, which is
     function-scoped and so cannot serve a module-scoped run."""
     work = tmp_path_factory.mktemp("users_demo")
-    home = work / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    storage = home / "anonymizer_storage"
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _isolate(monkeypatch, home, storage)
+        home = _isolated_home(monkeypatch, work)
         policy_path = work / "policy.yaml"
         shutil.copy(EXAMPLE / "policy.yaml", policy_path)
         shutil.copytree(EXAMPLE / "hierarchies", work / "hierarchies")
@@ -89,20 +88,22 @@ def users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftovers]:
             raw=users,
             input_path=Path(policy.dataset.input.path),
             home=home,
-            storage=storage,
+            storage=home / "anonymizer_storage",
             report_dir=Path(policy.dataset.output.path).parent / "report",
             published=Path(policy.dataset.output.path),
         )
 
 
-def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path, storage: Path) -> None:
+def _isolated_home(monkeypatch: pytest.MonkeyPatch, work: Path) -> Path:
+    home = new_dagster_home(work)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("ANONYMIZER_STORAGE_DIR", str(storage))
+    monkeypatch.setenv("ANONYMIZER_STORAGE_DIR", str(home / "anonymizer_storage"))
     monkeypatch.setenv("ANONYMIZER_VAULT_URL", f"sqlite:///{home / 'vault.sqlite'}")
     for variable in [name for name in os.environ if name.startswith("ANONYMIZER_KEY_")]:
         monkeypatch.delenv(variable)
     for name, material in TEST_KEYS.items():
         monkeypatch.setenv(f"ANONYMIZER_KEY_{name.upper()}", encode_key_material(material))
+    return home
 
 
 def found_in(blob: bytes, needles: Iterable[bytes]) -> set[bytes]:
@@ -251,3 +252,45 @@ def test_stage_tables_are_sealed_owner_only_and_never_plain_parquet(users_run):
 def test_only_the_published_dataset_is_plain_parquet(users_run):
     plain = [path for path in users_run.scanned_files() if path.read_bytes()[:4] == b"PAR1"]
     assert plain == [users_run.published]
+
+
+@pytest.fixture(scope="module")
+def daily_users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftovers]:
+    """The users arriving by day (examples/daily): two days read by `anonymize run --date`."""
+    work = tmp_path_factory.mktemp("daily_users")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        home = _isolated_home(monkeypatch, work)
+        policy_path = work / "daily" / "policy.yaml"
+        policy_path.parent.mkdir()
+        shutil.copy(EXAMPLE.parent / "daily" / "policy.yaml", policy_path)
+        shutil.copytree(EXAMPLE / "hierarchies", work / "users" / "hierarchies")
+        policy = load_policy(policy_path)
+        users = generate_users(ROWS, SEED)
+        halves = {DAILY_DAYS[0]: users.iloc[: ROWS // 2], DAILY_DAYS[1]: users.iloc[ROWS // 2 :]}
+        for day, share in halves.items():
+            write_table(share.reset_index(drop=True), day_location(policy.dataset.input, datetime.date.fromisoformat(day)))
+        write_table(generate_external_registry(users, overlap=0.5, seed=SEED + 1), policy.risk.linkage_attack.external)
+
+        assert main(["run", str(policy_path), "--quiet", *(f"--date={day}" for day in DAILY_DAYS)]) == 0
+
+        yield Leftovers(
+            raw=users,
+            input_path=Path(str(policy.dataset.input.path).replace("{date}", DAILY_DAYS[0])),
+            home=home,
+            storage=home / "anonymizer_storage",
+            report_dir=Path(policy.dataset.output.path).parent / "report",
+            published=Path(policy.dataset.output.path),
+        )
+
+
+def test_days_are_sealed_to_their_day_and_nothing_raw_or_secret_is_left(daily_users_run):
+    days = sorted((daily_users_run.storage / "daily_arrivals").iterdir())
+    assert [path.name for path in days] == [f"{day}.parquet.sealed" for day in DAILY_DAYS]
+    storage_key = KeyProvider.from_keys({"storage": TEST_KEYS["storage"]})
+    for day, path in zip(DAILY_DAYS, days):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert unseal(path.read_bytes(), storage_key, f"daily_arrivals[{day}]", name=path.name).startswith(b"PAR1")
+    files = [path for path in daily_users_run.scanned_files() if path != daily_users_run.published]
+    assert leaks(files, raw_identifier_needles(daily_users_run.raw), daily_users_run.home.parent) == {}
+    assert leaks(daily_users_run.scanned_files(), key_needles(), daily_users_run.home.parent) == {}
+    assert len(pd.read_parquet(daily_users_run.published)) == ROWS

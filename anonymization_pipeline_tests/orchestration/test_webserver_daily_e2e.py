@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_graphql import DagsterGraphQLClient
 
 from anonymization_pipeline.orchestration import run_tags
+from anonymization_pipeline_tests.conftest import new_dagster_home
 from anonymization_pipeline_tests.orchestration.test_webserver_e2e import (
     JOB,
     LOCATION,
@@ -34,9 +35,7 @@ def runs_of_day(instance: dg.DagsterInstance, day: str) -> list[dg.DagsterRun]:
 
 def test_a_failed_day_is_retried_by_the_daemon_with_the_same_day(daily_adult_policy_file, tmp_path, monkeypatch):
     policy = daily_adult_policy_file()
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    home = new_dagster_home(tmp_path)
     monkeypatch.setenv("NO_PROXY", LOOPBACK)
     monkeypatch.setenv("no_proxy", LOOPBACK)
 

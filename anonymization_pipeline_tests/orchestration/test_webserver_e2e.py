@@ -29,7 +29,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS
 from anonymization_pipeline.core.keys import encode_key_material
 from anonymization_pipeline.orchestration.failures import error_classes
-from anonymization_pipeline_tests.conftest import TEST_KEYS, adult_policy_document
+from anonymization_pipeline_tests.conftest import TEST_KEYS, adult_policy_document, new_dagster_home
 from anonymization_pipeline_tests.orchestration.webserver_process import (
     LOOPBACK,
     DagsterDev,
@@ -82,9 +82,7 @@ class ServedRun:
 def served_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedRun]:
     """`dagster dev` on a free loopback port running the Adult policy, and one finished run of the job."""
     folder = tmp_path_factory.mktemp("webserver_e2e")
-    home = folder / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    home = new_dagster_home(folder)
     output = folder / "out" / "adult.parquet"
     policy = folder / "policy.yaml"
     policy.write_text(yaml.safe_dump(adult_policy_document(output)))
