@@ -79,6 +79,8 @@ def _write_users(users: pd.DataFrame, policy: Policy) -> list[str]:
     if daily.end_date is None or isinstance(policy.dataset.input, SqlLocation):
         raise ConfigurationError("the demo writes daily files: give daily_partitions an end_date and a file input")
     days = [daily.start_date + datetime.timedelta(days=n) for n in range((daily.end_date - daily.start_date).days)]
+    if len(users) < len(days):
+        raise ConfigurationError(f"--rows: the demo spreads users over {len(days)} days; give at least {len(days)}")
     for day, share in zip(days, np.array_split(np.arange(len(users)), len(days))):
         write_table(users.iloc[share].reset_index(drop=True), day_location(policy.dataset.input, day))
     print(f"generated {len(users)} users arriving over {len(days)} days into {policy.dataset.input.path}")

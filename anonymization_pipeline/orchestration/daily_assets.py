@@ -24,7 +24,7 @@ from anonymization_pipeline.orchestration.assets import (
 )
 from anonymization_pipeline.orchestration.io_managers import StageParquetIOManager
 from anonymization_pipeline.orchestration.resources import KeysResource, PipelineSettings
-from anonymization_pipeline.orchestration.retention import forget_days
+from anonymization_pipeline.orchestration.retention import purge_expired_days
 
 UNION = (
     dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
@@ -79,15 +79,15 @@ def daily_ingestion(daily: DailyPartitions) -> list[dg.AssetsDefinition]:
     ) -> StageOutput:
         """Every day stored so far, as one table: what the privacy search and risk assessment judge.
 
-        Days past `retention.daily_arrivals` are deleted and left out, so the release covers a
-        rolling window of days.
+        Stored days past `retention.daily_arrivals` are deleted here and left out, so the release
+        covers a rolling window of days.
         """
         policy = stage_policy(context, settings)
         window = policy.retention.daily_arrivals_seconds
-        expired = expired_days(daily_arrivals, window) if window is not None else []
-        forget_days(Path(stage_io_manager.base_dir) / DAILY_ARRIVALS, expired)
+        stored = Path(stage_io_manager.base_dir) / DAILY_ARRIVALS
+        expired = purge_expired_days(stored, window) if window is not None else []
         kept = {day: records for day, records in daily_arrivals.items() if day not in expired}
-        records = stages.union_of_days(kept, policy, fingerprint_key(keys), expired)
+        records = stages.union_of_days(kept, policy, settings.input_location(policy), fingerprint_key(keys), expired)
         context.add_output_metadata(audit_metadata(context, policy, records.audits[stages.RAW_RECORDS]))
         return records
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from pathlib import Path
 
+from anonymization_pipeline.core.io.daily_inputs import expired_days
 from anonymization_pipeline.orchestration.io_managers import SEALED_SUFFIX
 
 
@@ -28,7 +29,11 @@ def purge_intermediates(
     return removed
 
 
-def forget_days(days_dir: Path, days: Iterable[str]) -> None:
-    """Delete the stored days past `retention.daily_arrivals`: they leave every later release."""
-    for day in days:
+def purge_expired_days(days_dir: Path, retention_seconds: int, now: float | None = None) -> list[str]:
+    """Delete every stored day past `retention.daily_arrivals`, whether or not it is still in the
+    policy's partitions; returns the days deleted. They leave every later release."""
+    stored = [path.name.removesuffix(SEALED_SUFFIX) for path in days_dir.glob(f"*{SEALED_SUFFIX}")]
+    expired = expired_days(stored, retention_seconds, now)
+    for day in expired:
         (days_dir / f"{day}{SEALED_SUFFIX}").unlink(missing_ok=True)
+    return expired

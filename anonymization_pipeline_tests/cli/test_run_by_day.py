@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 import pytest
+import yaml
 
 from anonymization_pipeline.cli.main import main
 
@@ -45,6 +48,41 @@ def test_a_bad_day_or_no_day_exits_2_with_one_line_and_publishes_nothing(
     assert main(["run", str(daily_adult_policy_file()), *arguments]) == 2
     assert capsys.readouterr().err.splitlines() == [message]
     assert not (tmp_path / "out" / "adult.parquet").exists()
+
+
+def test_today_is_not_over_and_exits_2(tmp_path, capsys):
+    today = datetime.datetime.now(datetime.UTC).date()
+    document = {
+        "version": 1,
+        "dataset": {
+            "name": "people",
+            "input": {"format": "csv", "path": str(tmp_path / "in_{date}.csv")},
+            "daily_partitions": {"start_date": "2026-11-01"},
+            "output": {"format": "csv", "path": str(tmp_path / "out.csv")},
+        },
+        "fields": {"name": {"class": "direct_identifier", "method": "drop"}},
+    }
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(document))
+    assert main(["run", str(policy), "--date", today.isoformat()]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error: {today} is not over yet (UTC): a day is read once it has ended"]
+
+
+def test_a_day_stored_from_another_input_is_never_published(daily_adult_policy_file, tmp_path, capsys):
+    policy = str(daily_adult_policy_file())
+    assert main(["run", policy, "--date", "2026-11-01", "--quiet"]) == 0
+    published = (tmp_path / "out" / "adult.parquet").read_bytes()
+    (tmp_path / "adult_2026-11-02.csv").rename(tmp_path / "other_2026-11-02.csv")
+
+    code = main(["run", policy, "--input", str(tmp_path / "other_{date}.csv"), "--date", "2026-11-02"])
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: raw_records: the stored 2026-11-01 was read from CSV file {tmp_path}/adult_2026-11-01.csv "
+        f"for dataset 'adult', not from CSV file {tmp_path}/other_2026-11-01.csv for 'adult': "
+        "read the day again (--date 2026-11-01)"
+    ]
+    assert (tmp_path / "out" / "adult.parquet").read_bytes() == published
 
 
 def test_a_day_without_its_file_exits_2_before_anything_is_published(daily_adult_policy_file, tmp_path, capsys):

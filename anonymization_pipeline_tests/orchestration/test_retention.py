@@ -1,6 +1,7 @@
+import datetime
 import os
 
-from anonymization_pipeline.orchestration.retention import purge_intermediates
+from anonymization_pipeline.orchestration.retention import purge_expired_days, purge_intermediates
 
 
 def test_only_sealed_files_older_than_the_retention_are_removed(tmp_path):
@@ -28,3 +29,12 @@ def test_daily_arrivals_are_kept_because_every_publish_unites_them_again(tmp_pat
         "raw_records.parquet.sealed"
     ]
     assert day.exists()
+
+
+def test_every_stored_day_past_its_retention_is_deleted_even_outside_the_partitions(tmp_path):
+    for day in ("2020-01-01", "2026-11-01", "2026-11-02"):
+        (tmp_path / f"{day}.parquet.sealed").write_bytes(b"x")
+    end_of_nov_1 = datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC).timestamp()
+
+    assert purge_expired_days(tmp_path, retention_seconds=86_400, now=end_of_nov_1 + 86_400) == ["2020-01-01", "2026-11-01"]
+    assert [path.name for path in tmp_path.iterdir()] == ["2026-11-02.parquet.sealed"]

@@ -28,8 +28,11 @@ def parse_day(text: str) -> datetime.date:
         raise ConfigurationError(f"'{text}' is not a day like 2026-11-03") from None
 
 
-def check_day(daily: DailyPartitions, day: datetime.date) -> None:
-    """Refuse a day outside the policy's partitions, before anything is read."""
+def check_day(daily: DailyPartitions, day: datetime.date, today: datetime.date | None = None) -> None:
+    """Refuse a day outside the policy's partitions, or one not over yet (UTC), before anything is read."""
+    today = today or datetime.datetime.now(datetime.UTC).date()
+    if day >= today:
+        raise ConfigurationError(f"{day} is not over yet (UTC): a day is read once it has ended")
     if day < daily.start_date:
         raise ConfigurationError(f"{day} is before daily_partitions.start_date {daily.start_date}")
     if daily.end_date is not None and day >= daily.end_date:

@@ -129,7 +129,9 @@ def _statement(
 
 def _on_day(table: Table, day: DayFilter, location: SqlLocation) -> tuple:
     """`column >= day AND column < day + 1`: works for DATE and TIMESTAMP columns, and for ISO
-    text (SQLite's usual dates), which is compared as text."""
+    text (SQLite's usual dates), which is compared as text. Days are UTC days, as the partitions
+    are: a time-zone-aware column is compared with UTC midnights, whatever the session's zone.
+    Rows whose date is NULL belong to no day and are never read."""
     column_name, start = day
     if column_name not in table.columns:
         raise InputDataError(f"{describe_location(location)} has no date column '{column_name}'")
@@ -139,7 +141,8 @@ def _on_day(table: Table, day: DayFilter, location: SqlLocation) -> tuple:
     if kind is str:
         bounds = tuple(bound.isoformat() for bound in bounds)
     elif kind is datetime.datetime:
-        bounds = tuple(datetime.datetime.combine(bound, datetime.time()) for bound in bounds)
+        zone = datetime.UTC if getattr(column.type, "timezone", False) else None
+        bounds = tuple(datetime.datetime.combine(bound, datetime.time(), zone) for bound in bounds)
     return column >= bounds[0], column < bounds[1]
 
 

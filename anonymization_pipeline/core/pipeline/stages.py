@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
-from anonymization_pipeline.core.io import table_fingerprint
+from anonymization_pipeline.core.io import AnyLocation, describe_location, table_fingerprint
+from anonymization_pipeline.core.io.daily_inputs import day_location, parse_day
 from anonymization_pipeline.core.operators import OperatorContext, get_operator
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.policy import FieldClass, Policy
@@ -50,13 +51,18 @@ def ingest(frame: pd.DataFrame, policy: Policy, source: str, fingerprint_key: by
 def union_of_days(
     days: Mapping[str, StageOutput],
     policy: Policy,
+    location: AnyLocation,
     fingerprint_key: bytes | None = None,
     expired: Sequence[str] = (),
 ) -> StageOutput:
     """The days read so far, oldest first, as one input: the privacy search and the risk
     assessment must see everything published together, since k-anonymity holds for a whole
     release and never for one day's slice of it. `expired` days (past their retention) are
-    named in the audit and left out."""
+    named in the audit and left out.
+
+    A stored day read for another dataset, or from another place than `location` names for that
+    day (an input changed since), is refused: it would publish rows this policy never read.
+    """
     if not days:
         if expired:
             raise InputDataError(f"every day read is past retention.daily_arrivals ({policy.retention.daily_arrivals})")
@@ -64,6 +70,8 @@ def union_of_days(
             "no day of the input has been read yet: materialize a daily_arrivals partition, or run with --date YYYY-MM-DD"
         )
     ordered = sorted(days)
+    for day in ordered:
+        _check_read_from(days[day], day, policy, location)
     columns = list(days[ordered[0]].frame.columns)
     for day in ordered[1:]:
         if set(days[day].frame.columns) != set(columns):
@@ -78,6 +86,16 @@ def union_of_days(
         "days_expired": sorted(expired),
     }
     return StageOutput(frame, {RAW_RECORDS: audit})
+
+
+def _check_read_from(stored: StageOutput, day: str, policy: Policy, location: AnyLocation) -> None:
+    read = stored.audits.get(RAW_RECORDS, {})
+    expected = describe_location(day_location(location, parse_day(day)))
+    if read.get("dataset") != policy.dataset.name or read.get("source") != expected:
+        raise InputDataError(
+            f"the stored {day} was read from {read.get('source')} for dataset '{read.get('dataset')}', "
+            f"not from {expected} for '{policy.dataset.name}': read the day again (--date {day})"
+        )
 
 
 def protect_identifiers(

@@ -1,10 +1,14 @@
 import datetime
+import uuid
 
 import pandas as pd
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError
 from anonymization_pipeline.core.io import parse_location, write_table
+from anonymization_pipeline.core.io.sql_engine import parse_sql_url
 from anonymization_pipeline.core.io.daily_inputs import check_day, day_location, expired_days, parse_day, read_day
 from anonymization_pipeline.core.policy.model import DailyPartitions
 
@@ -29,7 +33,10 @@ def test_days_are_iso_dates_inside_the_partitions():
         check_day(NOV, datetime.date(2026, 10, 31))
     with pytest.raises(ConfigurationError, match=r"^2026-11-04 is not before daily_partitions.end_date 2026-11-04 \(exclusive\)$"):
         check_day(NOV, datetime.date(2026, 11, 4))
-    check_day(DailyPartitions(start_date=datetime.date(2026, 11, 1)), datetime.date(2030, 1, 1))
+    open_ended = DailyPartitions(start_date=datetime.date(2026, 11, 1))
+    check_day(open_ended, datetime.date(2030, 1, 1), today=datetime.date(2030, 1, 2))
+    with pytest.raises(ConfigurationError, match=r"^2030-01-02 is not over yet \(UTC\): a day is read once it has ended$"):
+        check_day(open_ended, datetime.date(2030, 1, 2), today=datetime.date(2030, 1, 2))
 
 
 def test_a_file_per_day_is_named_by_its_date(tmp_path):
@@ -68,3 +75,24 @@ def test_a_day_expires_when_its_end_is_older_than_the_retention():
     days = ["2026-11-03", "2026-11-01", "2026-11-02"]
     assert expired_days(days, retention_seconds=3_600, now=end_of_nov_2 + 3_600) == ["2026-11-01", "2026-11-02"]
     assert expired_days(days, retention_seconds=3_600, now=end_of_nov_2 + 3_599) == ["2026-11-01"]
+
+
+def test_a_time_zone_aware_column_is_read_by_utc_day_whatever_the_session_zone(postgres_url):
+    """New York is behind UTC: with naive bounds a 23:30 UTC row would fall on the next day."""
+    table = f"io_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(parse_sql_url(postgres_url), poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"CREATE TABLE {table} (id integer, at timestamptz)")
+            connection.exec_driver_sql(
+                f"INSERT INTO {table} VALUES (1, '2026-11-01 23:30+00'), (2, '2026-11-02 00:30+00'), (3, '2026-11-02 23:59+00')"
+            )
+        in_new_york = f"{postgres_url}?options=-c%20TimeZone%3DAmerica/New_York"
+        location = parse_location(f"{in_new_york}#{table}")
+        daily = NOV.model_copy(update={"date_column": "at"})
+        days = {day: read_day(location, daily, datetime.date(2026, 11, day))["id"].tolist() for day in (1, 2)}
+        assert days == {1: [1], 2: [2, 3]}
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+        engine.dispose()
