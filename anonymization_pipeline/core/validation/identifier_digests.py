@@ -10,8 +10,6 @@ the digests and key held in memory for the duration of one validation.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialError
+from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256, keyed_digests
 
 MIN_KEY_BYTES = 16
+DIGEST_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,11 @@ def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
     """
     _check_key(key)
     codes, distinct = pd.factorize(normalised(values), use_na_sentinel=True)
-    base = hmac.new(key, digestmod=hashlib.sha256)
+    encoded = pa.array(distinct, type=pa.string()).cast(pa.binary()).to_pylist()
+    hexed = keyed_digests(encoded, key, HMAC_SHA256, DIGEST_BYTES).tobytes().hex()
+    width = 2 * DIGEST_BYTES
     digests = np.empty(len(distinct) + 1, dtype=object)
-    for position, text in enumerate(distinct):
-        state = base.copy()
-        state.update(text.encode("utf-8"))
-        digests[position] = state.hexdigest()
+    digests[:-1] = [hexed[start : start + width] for start in range(0, len(hexed), width)]
     digests[-1] = None
     return digests[codes]
 
