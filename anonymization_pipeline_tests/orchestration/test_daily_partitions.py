@@ -8,6 +8,7 @@ import shutil
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS
 from anonymization_pipeline.orchestration import run_tags
@@ -15,6 +16,7 @@ from anonymization_pipeline.orchestration.daily_assets import UNION
 from anonymization_pipeline.orchestration.definitions import build_definitions
 from anonymization_pipeline.orchestration.environment import build_resources, default_storage_dir
 from anonymization_pipeline.orchestration.in_process import ingest_days, materialize_pipeline
+from anonymization_pipeline.orchestration.sensors import failed_checks
 
 # The whole of Adult gives this transformation at k=5 without suppression (test_assets).
 WHOLE_ADULT_TRANSFORMATION = [1, 1, 1, 2, 3, 2, 2, 1, 1]
@@ -100,18 +102,26 @@ def test_the_location_gets_daily_partitions_a_daily_schedule_and_a_union_that_fo
     assert [request.partition_key for request in requests] == ["2026-11-03"]
 
 
-def test_a_failed_day_escalates_with_the_same_day(daily_adult_policy_file):
-    """A run of day 11-03 (read, then the union published) fails its risk target; each next
-    attempt reads the same day again, one rung up, until it passes."""
+@pytest.mark.parametrize(
+    ("days_read_first", "first_run", "partition"),
+    [
+        (["2026-11-01", "2026-11-02"], {"partition_key": "2026-11-03"}, "2026-11-03"),
+        (DAYS, {"asset_selection": [dg.AssetKey(name) for name in UNION_STAGES]}, None),
+    ],
+    ids=["a day's run", "a run of the union alone"],
+)
+def test_a_failed_run_escalates_with_its_day_and_its_assets(daily_adult_policy_file, days_read_first, first_run, partition):
+    """A run fails its risk target; each next attempt repeats the same day (or none, for a run of
+    the union stages alone, as automation launches them) and the same assets, one rung up."""
     policy = daily_adult_policy_file(risk={"max_prosecutor_risk": 0.1}, retry={"max_attempts": 4, "ladder": [{"k": 6}, {"k": 7}]})
     defs = build_definitions(str(policy))
     instance = dg.DagsterInstance.ephemeral()
     resources = defs.resources
-    assert ingest_days(resources, instance, ["2026-11-01", "2026-11-02"]) is None
+    assert ingest_days(resources, instance, days_read_first) is None
     job = defs.resolve_job_def("anonymization_pipeline")
     sensor = defs.resolve_sensor_def("privacy_escalation")
 
-    job.execute_in_process(instance=instance, partition_key="2026-11-03", raise_on_error=False)
+    job.execute_in_process(instance=instance, raise_on_error=False, **first_run)
     cursor = None
     for _ in range(4):
         context = dg.build_sensor_context(
@@ -133,8 +143,9 @@ def test_a_failed_day_escalates_with_the_same_day(daily_adult_policy_file):
         key=lambda run: int(run.tags.get(run_tags.ATTEMPT, "1")),
     )
     assert [run.tags.get(run_tags.ATTEMPT, "1") for run in runs] == ["1", "2", "3"]
-    assert [run.tags["dagster/partition"] for run in runs] == ["2026-11-03"] * 3
+    assert [run.tags.get("dagster/partition") for run in runs] == [partition] * 3
     assert [run.status for run in runs] == [dg.DagsterRunStatus.FAILURE] * 2 + [dg.DagsterRunStatus.SUCCESS]
+    assert failed_checks(instance, runs[0].run_id) == ["risk_thresholds"]
     assert metadata_of(instance, "raw_records")["days"] == {"2026-11-01": 15_000, "2026-11-02": 15_159, "2026-11-03": 3}
 
 
