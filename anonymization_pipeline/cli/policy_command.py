@@ -25,7 +25,12 @@ def validate_policy_file(args: argparse.Namespace) -> int:
         f"{len(names)} {field_class.value}" for field_class in FieldClass if (names := policy.fields_of(field_class))
     )
     targets = policy.privacy.model_dump(exclude_none=True, include={"k", "max_suppression"}) if policy.privacy else {}
-    print(f"policy OK: dataset {policy.dataset.name!r}; fields: {counts}; targets: {targets or 'none'}")
+    daily = policy.dataset.daily_partitions
+    by_day = ""
+    if daily is not None:
+        until = f" to {daily.end_date} (exclusive)" if daily.end_date else ""
+        by_day = f"; read by day from {daily.start_date}{until}"
+    print(f"policy OK: dataset {policy.dataset.name!r}{by_day}; fields: {counts}; targets: {targets or 'none'}")
     return 0
 
 

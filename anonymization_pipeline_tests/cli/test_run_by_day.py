@@ -97,3 +97,11 @@ def test_a_date_for_a_policy_read_whole_exits_2(adult_policy_file, capsys):
     assert capsys.readouterr().err.splitlines() == [
         "error: --date: this policy reads its input whole; dataset.daily_partitions reads it by day"
     ]
+
+
+def test_validate_says_the_input_is_read_by_day(daily_adult_policy_file, capsys):
+    assert main(["validate", str(daily_adult_policy_file())]) == 0
+    assert capsys.readouterr().out == (
+        "policy OK: dataset 'adult'; read by day from 2026-11-01 to 2026-11-05 (exclusive); "
+        "fields: 9 quasi_identifier; targets: {'k': 5, 'max_suppression': 0.0}\n"
+    )
