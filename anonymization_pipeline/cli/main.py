@@ -6,8 +6,11 @@ Exit codes: 0 success, 1 privacy target not met, 2 bad input or configuration, 3
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from anonymization_pipeline.cli import (
     attack_command,
@@ -54,5 +57,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The console script: `main`, then leave without tearing the interpreter down.
+
+    Everything a command writes is closed or renamed into place before `main` returns; what is
+    left is freeing the objects of Dagster, Great Expectations and SciPy module by module, which
+    took 2.4 s of a 16 s `anonymize run` on Adult. Output streams and logging are flushed first.
+    An exception still leaves through the normal path, with its traceback.
+    """
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            pass  # a reader that went away (`anonymize audit | head`) wants nothing more
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

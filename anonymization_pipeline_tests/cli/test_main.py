@@ -95,3 +95,11 @@ def test_run_with_a_report_folder_that_cannot_be_created_exits_2_before_reading_
     assert main(["run", str(adult_policy_file()), "--report", str(blocker / "reports")]) == 2
     assert capsys.readouterr().err == f"error: cannot create the report folder {blocker / 'reports'}: Not a directory\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_console_script_delivers_all_its_output_through_a_pipe_before_it_exits(adult_policy_file):
+    schema = subprocess.run([ANONYMIZE, "policy", "schema"], capture_output=True, text=True, timeout=60)
+    assert schema.returncode == 0 and schema.stderr == ""
+    assert len(schema.stdout) > 10_000 and json.loads(schema.stdout)["title"] == "Policy"
+    valid = subprocess.run([ANONYMIZE, "validate", str(adult_policy_file())], capture_output=True, text=True, timeout=60)
+    assert (valid.returncode, valid.stdout.startswith("policy OK: dataset 'adult'")) == (0, True)
