@@ -86,7 +86,13 @@ TEST_KEYS = {name: bytes([seed]) * 32 for seed, name in enumerate(("default", "s
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own DAGSTER_HOME, stage storage and keys, never the developer's."""
-    home = new_dagster_home(tmp_path_factory.mktemp("isolated"))
+    return isolate(monkeypatch, tmp_path_factory.mktemp("isolated"))
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """A new instance folder in `folder` with stage storage, vault and the test keys, and nothing
+    of the developer's environment; returns the instance folder (DAGSTER_HOME)."""
+    home = new_dagster_home(folder)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.setenv("ANONYMIZER_STORAGE_DIR", str(home / "anonymizer_storage"))
     monkeypatch.setenv("ANONYMIZER_VAULT_URL", f"sqlite:///{home / 'vault.sqlite'}")

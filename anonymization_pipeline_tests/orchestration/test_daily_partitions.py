@@ -12,6 +12,7 @@ import pytest
 
 from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS
 from anonymization_pipeline.orchestration import run_tags
+from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
 from anonymization_pipeline.orchestration.daily_assets import UNION
 from anonymization_pipeline.orchestration.definitions import build_definitions
 from anonymization_pipeline.orchestration.environment import build_resources, default_storage_dir
@@ -21,8 +22,8 @@ from anonymization_pipeline.orchestration.sensors import failed_checks
 # The whole of Adult gives this transformation at k=5 without suppression (test_assets).
 WHOLE_ADULT_TRANSFORMATION = [1, 1, 1, 2, 3, 2, 2, 1, 1]
 DAYS = ["2026-11-01", "2026-11-02", "2026-11-03"]
-UNION_STAGES = ["raw_records", "field_classification", "identifiers_protected", "quasi_identifiers_generalized",
-                "sensitive_protected", "risk_assessment", "anonymized_dataset"]
+UNION_STAGES = [asset.key.to_user_string() for asset in PIPELINE_ASSETS]
+"""Every stage but the daily reads: `raw_records` (the union) and what follows it."""
 
 
 def metadata_of(instance: dg.DagsterInstance, asset: str) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import os
 import shutil
 import stat
 from collections import defaultdict
@@ -33,7 +32,7 @@ from anonymization_pipeline.core.keys import Key, KeyProvider, encode_key_materi
 from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256
 from anonymization_pipeline.core.policy import load_policy
 from anonymization_pipeline.orchestration.assets import FINGERPRINT_PURPOSE
-from anonymization_pipeline_tests.conftest import TEST_KEYS, new_dagster_home
+from anonymization_pipeline_tests.conftest import TEST_KEYS, isolate
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "users"
 ROWS = 3000
@@ -67,11 +66,11 @@ class Leftovers:
 
 @pytest.fixture(scope="module")
 def users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftovers]:
-    """The users demo run once; the environment mirrors conftest's isolated_environment, which is
-    function-scoped and so cannot serve a module-scoped run."""
+    """The users demo run once, in an environment made by conftest's `isolate` (its autouse
+    fixture is function-scoped and so cannot serve a module-scoped run)."""
     work = tmp_path_factory.mktemp("users_demo")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        home = _isolated_home(monkeypatch, work)
+        home = isolate(monkeypatch, work)
         policy_path = work / "policy.yaml"
         shutil.copy(EXAMPLE / "policy.yaml", policy_path)
         shutil.copytree(EXAMPLE / "hierarchies", work / "hierarchies")
@@ -92,18 +91,6 @@ def users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftovers]:
             report_dir=Path(policy.dataset.output.path).parent / "report",
             published=Path(policy.dataset.output.path),
         )
-
-
-def _isolated_home(monkeypatch: pytest.MonkeyPatch, work: Path) -> Path:
-    home = new_dagster_home(work)
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("ANONYMIZER_STORAGE_DIR", str(home / "anonymizer_storage"))
-    monkeypatch.setenv("ANONYMIZER_VAULT_URL", f"sqlite:///{home / 'vault.sqlite'}")
-    for variable in [name for name in os.environ if name.startswith("ANONYMIZER_KEY_")]:
-        monkeypatch.delenv(variable)
-    for name, material in TEST_KEYS.items():
-        monkeypatch.setenv(f"ANONYMIZER_KEY_{name.upper()}", encode_key_material(material))
-    return home
 
 
 def found_in(blob: bytes, needles: Iterable[bytes]) -> set[bytes]:
@@ -259,7 +246,7 @@ def daily_users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftov
     """The users arriving by day (examples/daily): two days read by `anonymize run --date`."""
     work = tmp_path_factory.mktemp("daily_users")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        home = _isolated_home(monkeypatch, work)
+        home = isolate(monkeypatch, work)
         policy_path = work / "daily" / "policy.yaml"
         policy_path.parent.mkdir()
         shutil.copy(EXAMPLE.parent / "daily" / "policy.yaml", policy_path)
