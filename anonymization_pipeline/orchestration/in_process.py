@@ -62,13 +62,14 @@ def materialize_with_escalation(
     `on_attempt(attempt, previous_run_id)` is told before each attempt (no previous run for the first).
     """
     run = None
+    publishing = _publishing_stages(resources)
     for attempt in range(1, max_attempts + 1):
         if on_attempt is not None:
             on_attempt(attempt, run.run_id if run is not None else None)
         tags = {run_tags.ATTEMPT: str(attempt), run_tags.LAUNCHED_BY: "cli"}
         if run is not None:
             tags |= {run_tags.PARENT_RUN: run.run_id, run_tags.ROOT_RUN: root}
-        run = materialize_pipeline(resources, instance, on_step, tags, selection=_publishing_stages(resources))
+        run = materialize_pipeline(resources, instance, on_step, tags, selection=publishing)
         root = tags.get(run_tags.ROOT_RUN, run.run_id)
         if run.success or run.error_class not in TARGETS_NOT_MET:
             return run

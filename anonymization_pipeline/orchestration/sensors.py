@@ -40,11 +40,13 @@ def build_escalation_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDe
         for record in _new_failures(context.instance, handled):
             run = record.dagster_run
             handled = max(handled, record.storage_id)
-            if run.tags.get(run_tags.LAUNCHED_BY) == "cli" or not _failed_its_targets(context.instance, run.run_id):
+            if run.tags.get(run_tags.LAUNCHED_BY) == "cli":
+                continue
+            checks = failed_checks(context.instance, run.run_id)
+            if not checks and not _stopped_on_unmet_target(context.instance, run.run_id):
                 continue
             attempt = run_tags.attempt_of(run.tags)
-            checks = failed_checks(context.instance, run.run_id)
-            context.log.info(f"run {run.run_id} failed its targets ({', '.join(checks) or 'no acceptable transformation'})")
+            context.log.info(f"run {run.run_id} failed its targets ({', '.join(checks) or 'a stage stopped on one'})")
             if attempt >= max_attempts:
                 context.instance.add_run_tags(run.run_id, {run_tags.ESCALATION: "exhausted"})
                 context.log.warning(f"run {run.run_id}: targets still unmet after {attempt} attempts; not retrying")
@@ -88,10 +90,8 @@ def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     )
 
 
-def _failed_its_targets(instance: dg.DagsterInstance, run_id: str) -> bool:
-    """A failed blocking check, or a step that stopped on an unmet target before any check ran
-    (the search found no acceptable transformation, or the publish gate refused)."""
-    if failed_checks(instance, run_id):
-        return True
+def _stopped_on_unmet_target(instance: dg.DagsterInstance, run_id: str) -> bool:
+    """A step stopped on an unmet target, where no check may have run: the search found no
+    acceptable transformation, or the publish gate refused."""
     failures = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
     return any(our_error(entry.dagster_event.step_failure_data.error)[0] in TARGETS_NOT_MET for entry in failures)
