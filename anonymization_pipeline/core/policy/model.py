@@ -297,9 +297,30 @@ class LDiversity(StrictModel):
 
 
 class TCloseness(StrictModel):
+    """`reference: input` (ARX's definition) compares each class with the whole input's
+    distribution; `published` with the distribution of the rows that are published in a class."""
+
     attribute: str
     t: float = Field(gt=0, le=1)
     distance: Literal["equal", "hierarchical", "ordered"] = "equal"
+    reference: Literal["input", "published"] = "input"
+
+
+class BetaLikeness(StrictModel):
+    """β-likeness (Cao & Karras, VLDB 2012): no value is more than β times more frequent, relatively,
+    in a class than in the input; `enhanced` also bounds the gain by -ln(frequency in the input)."""
+
+    attribute: str
+    beta: float = Field(gt=0)
+    variant: Literal["basic", "enhanced"] = "basic"
+
+
+class DeltaDisclosure(StrictModel):
+    """δ-disclosure privacy (Brickell & Shmatikov, KDD 2008): |log2(share in class / share in input)| < δ
+    for every value present in a class."""
+
+    attribute: str
+    delta: float = Field(gt=0)
 
 
 Metric = Literal[
@@ -317,15 +338,28 @@ class Privacy(StrictModel):
     max_suppression: float = Field(0.0, ge=0, lt=1)
     l_diversity: LDiversity | None = None
     t_closeness: TCloseness | None = None
+    beta_likeness: BetaLikeness | None = None
+    delta_disclosure: DeltaDisclosure | None = None
     metric: Metric = "non_uniform_entropy"
     algorithm: Literal["optimal", "mondrian"] = "optimal"
     suppression: Literal["mask", "remove"] = "mask"
 
     @model_validator(mode="after")
     def _some_criterion(self) -> Privacy:
-        if self.k is None and self.l_diversity is None and self.t_closeness is None:
-            raise ValueError("give at least one of 'k', 'l_diversity' or 't_closeness'")
+        if self.k is None and not self.attribute_criteria():
+            raise ValueError(f"give at least one of 'k', {', '.join(repr(name) for name in ATTRIBUTE_CRITERIA)}")
         return self
+
+    def attribute_criteria(self) -> dict[str, LDiversity | TCloseness | BetaLikeness | DeltaDisclosure]:
+        """The configured sections that measure a sensitive attribute, by section name."""
+        return {name: getattr(self, name) for name in ATTRIBUTE_CRITERIA if getattr(self, name) is not None}
+
+
+ATTRIBUTE_CRITERIA = ("l_diversity", "t_closeness", "beta_likeness", "delta_disclosure")
+MEASURABLE_METHODS = frozenset({"keep", "redact", "mask", "bucket", "round", "top_bottom_code", "truncate_date"})
+"""Methods a measured sensitive attribute may have: row-local and deterministic without a key, so
+the search measures the values that will be published (it applies them first) and the
+assessment can measure the same input distribution again."""
 
 
 class GroundTruth(StrictModel):
@@ -428,12 +462,16 @@ class Policy(StrictModel):
             if self.quasi_identifiers:
                 raise ValueError("'privacy' is required when a field is a quasi_identifier")
             return self
-        for criterion in (self.privacy.l_diversity, self.privacy.t_closeness):
-            if criterion is None:
-                continue
+        for section, criterion in self.privacy.attribute_criteria().items():
             target = self.fields.get(criterion.attribute)
             if target is None or target.field_class is not FieldClass.SENSITIVE:
                 raise ValueError(f"privacy: '{criterion.attribute}' must be a field of class sensitive")
+            if target.effective_method not in MEASURABLE_METHODS:
+                raise ValueError(
+                    f"privacy.{section}: '{criterion.attribute}' is protected with '{target.effective_method}', which is not "
+                    "row-local and deterministic, so the values measured would not be the values published; "
+                    f"use one of {', '.join(sorted(MEASURABLE_METHODS))}"
+                )
         closeness = self.privacy.t_closeness
         if closeness and closeness.distance == "hierarchical" and self.fields[closeness.attribute].hierarchy is None:
             raise ValueError(f"privacy.t_closeness: hierarchical distance needs a hierarchy on '{closeness.attribute}'")

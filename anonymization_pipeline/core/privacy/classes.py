@@ -1,7 +1,10 @@
-"""Equivalence classes of one lattice node, computed by rolling up a finer node's classes.
+"""The class-count structure every measure reads: class sizes and, per sensitive attribute, the
+value counts of each class.
 
-A coarser node's classes are unions of a finer node's classes, so they are found by mapping one
-representative tuple per finer class (not rows, not even all tuples) and summing counts.
+It is made in two ways by the same code (`count_pairs`): inside the search, a lattice node's
+classes are unions of a finer node's classes, so they are found by mapping one representative
+tuple per finer class and summing counts (`roll_up`); for the assessment, a published frame is
+regrouped from scratch on its quasi-identifier cells (`published_classes`).
 """
 
 from __future__ import annotations
@@ -9,23 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
 
-from anonymization_pipeline.core.privacy.encoding import EncodedTable
-from anonymization_pipeline.core.privacy.grouping import group_keys
-
-
-@dataclass(frozen=True)
-class SensitivePairs:
-    """Distinct (class, sensitive value) pairs with counts, sorted by class then value."""
-
-    cls: np.ndarray
-    value: np.ndarray
-    count: np.ndarray
+from anonymization_pipeline.core.operators.generalization import SUPPRESSED
+from anonymization_pipeline.core.privacy.encoding import EncodedTable, SensitiveAttribute, column_strings
+from anonymization_pipeline.core.privacy.grouping import SensitivePairs, combine_codes, count_pairs, group_keys
 
 
 @dataclass(frozen=True)
 class EquivalenceClasses:
-    """The classes of one node: one representative tuple and the row count of each class."""
+    """The classes of one node: one representative tuple and the row count of each class, and the
+    (class, value) counts of each sensitive attribute."""
 
     levels: tuple[int, ...]
     reps: np.ndarray
@@ -52,11 +50,7 @@ def base_classes(table: EncodedTable) -> EquivalenceClasses:
     >>> base_classes(table).count == table.tuples  # doctest: +SKIP
     True
     """
-    pairs = {
-        name: SensitivePairs(attribute.pair_tuple, attribute.pair_value, attribute.pair_count)
-        for name, attribute in table.sensitive.items()
-    }
-    return EquivalenceClasses(base_levels(table), np.arange(table.tuples, dtype=np.int64), table.tuple_counts, pairs)
+    return EquivalenceClasses(base_levels(table), np.arange(table.tuples, dtype=np.int64), table.tuple_counts, dict(table.sensitive_pairs))
 
 
 def roll_up(table: EncodedTable, source: EquivalenceClasses, levels: tuple[int, ...]) -> EquivalenceClasses:
@@ -67,14 +61,12 @@ def roll_up(table: EncodedTable, source: EquivalenceClasses, levels: tuple[int, 
     """
     keys, space = table.node_keys(levels, None if source.levels == base_levels(table) else source.reps)
     groups = group_keys(keys, space, source.sizes, with_classes=bool(source.pairs))
-    pairs = {name: _merge_pairs(p, groups.class_of, groups.count, table.sensitive[name].width) for name, p in source.pairs.items()}
+    pairs = {name: _merge(p, groups.class_of, groups.count, table.sensitive[name].width) for name, p in source.pairs.items()}
     return EquivalenceClasses(levels, source.reps[groups.reps], groups.totals, pairs)
 
 
-def _merge_pairs(pairs: SensitivePairs, class_of: np.ndarray, classes: int, width: int) -> SensitivePairs:
-    cls = class_of[pairs.cls]
-    groups = group_keys(cls * width + pairs.value, classes * width, pairs.count, with_classes=False)
-    return SensitivePairs(cls[groups.reps], pairs.value[groups.reps], groups.totals)
+def _merge(pairs: SensitivePairs, class_of: np.ndarray, classes: int, width: int) -> SensitivePairs:
+    return count_pairs(class_of[pairs.cls], pairs.value, classes, width, pairs.count)
 
 
 def grouped_classes(table: EncodedTable, group: np.ndarray, groups: int) -> EquivalenceClasses:
@@ -86,9 +78,70 @@ def grouped_classes(table: EncodedTable, group: np.ndarray, groups: int) -> Equi
     array([4, 7])
     """
     sizes = np.bincount(group, weights=table.tuple_counts, minlength=groups).astype(np.int64)
-    pairs = {}
-    for name, attribute in table.sensitive.items():
-        cls = group[attribute.pair_tuple]
-        merged = group_keys(cls * attribute.width + attribute.pair_value, groups * attribute.width, attribute.pair_count, with_classes=False)
-        pairs[name] = SensitivePairs(cls[merged.reps], attribute.pair_value[merged.reps], merged.totals)
+    pairs = {name: _merge(p, group, groups, table.sensitive[name].width) for name, p in table.sensitive_pairs.items()}
     return EquivalenceClasses((), np.zeros(0, dtype=np.int64), sizes, pairs)
+
+
+@dataclass(frozen=True)
+class PublishedClasses:
+    """A published frame regrouped: its classes, the class of every row (-1 for a suppressed row)."""
+
+    classes: EquivalenceClasses
+    row_class: np.ndarray
+    suppressed_rows: int
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return self.classes.sizes
+
+    @property
+    def count(self) -> int:
+        return self.classes.count
+
+    @property
+    def rows(self) -> int:
+        """Rows that belong to a class (suppressed rows excluded)."""
+        return int(self.sizes.sum())
+
+    def first_rows(self) -> np.ndarray:
+        """Position of one row of each class, to read the class's values from the frame."""
+        kept = np.flatnonzero(self.row_class >= 0)
+        classes, first = np.unique(self.row_class[kept], return_index=True)
+        out = np.empty(self.count, dtype=np.int64)
+        out[classes] = kept[first]
+        return out
+
+
+def published_classes(frame: pd.DataFrame, columns: list[str], attributes: dict[str, SensitiveAttribute] | None = None) -> PublishedClasses:
+    """Group the rows of `frame` by the cells of `columns` and count each attribute's values per class.
+
+    Missing cells are a value of their own. A row whose every cell is `*` is suppressed and left
+    out, as ARX does, unless every row is `*` (then the whole table is one class).
+
+    >>> p = published_classes(pd.DataFrame({"age": ["2*", "2*", "*"], "zip": ["1*", "1*", "*"]}), ["age", "zip"])
+    >>> p.sizes.tolist(), p.suppressed_rows
+    ([2], 1)
+    """
+    rows = len(frame)
+    codes, cards = [], []
+    suppressed = np.ones(rows, dtype=bool)
+    for name in columns:
+        encoded = column_strings(frame[name]).dictionary_encode()
+        dictionary = encoded.dictionary.to_numpy(zero_copy_only=False)
+        cell = encoded.indices.fill_null(len(dictionary)).to_numpy().astype(np.int64)
+        suppressed &= pc.equal(column_strings(frame[name]), SUPPRESSED).fill_null(False).to_numpy(zero_copy_only=False)
+        codes.append(cell)
+        cards.append(len(dictionary) + 1)
+    if not columns or suppressed.all():
+        suppressed = np.zeros(rows, dtype=bool)
+    kept = np.flatnonzero(~suppressed)
+    key, space = combine_codes([c[kept] for c in codes], cards, len(kept))
+    groups = group_keys(key, space)
+    row_class = np.full(rows, -1, dtype=np.int64)
+    row_class[kept] = groups.class_of
+    pairs = {
+        name: count_pairs(groups.class_of, attribute.codes(frame[name].iloc[kept]), groups.count, attribute.width)
+        for name, attribute in (attributes or {}).items()
+    }
+    classes = EquivalenceClasses((), np.zeros(0, dtype=np.int64), groups.totals, pairs)
+    return PublishedClasses(classes, row_class, int(suppressed.sum()))

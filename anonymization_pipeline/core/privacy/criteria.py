@@ -1,52 +1,112 @@
-"""Privacy models as separate criteria: each says which classes fail it, nothing more.
+"""The privacy criteria, one class each, and the registry the search, the assessment and the
+Great Expectations suite all build them from.
 
-The search combines any subset of them and knows nothing about any one model. Definitions follow
-ARX 3.9 so that results match: k-anonymity; l-diversity (distinct, entropy, recursive (c,l)) and
-t-closeness (equal, hierarchical and ordered distance) on a sensitive attribute, where a missing
-sensitive value is a category of its own.
+A criterion says which classes fail it (the search's per-class verdict, with the monotonicity
+facts it prunes on), what value it reaches (the report) and how a miss reads (the gate). It works
+on the class-count structure of `classes.py`, so the same object judges a lattice node and a
+published frame. Definitions follow ARX 3.9: k-anonymity; l-diversity (distinct, entropy,
+recursive (c,l)) and t-closeness (equal, hierarchical and ordered distance) in `closeness.py`;
+β-likeness and δ-disclosure privacy in `likeness.py`. A missing sensitive value is a category
+of its own. Adding a criterion: a class here (or in a module of its own) registered under its
+policy section with `@criterion`, and the section's model in the policy.
 
-All of them are monotone under generalization (a union of passing classes passes). Under
-suppression only k-anonymity and distinct l-diversity stay monotone: a passing class merged with a
-failing one can fail entropy l-diversity or t-closeness, so more rows may fail at a coarser node.
+Monotone under generalization means a union of passing classes passes; monotone under
+suppression means a coarser node never has more failing rows.
 """
 
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
 from anonymization_pipeline.core.errors import PrivacyTargetNotMet
 from anonymization_pipeline.core.operators.generalization import number_text
 from anonymization_pipeline.core.policy.model import Privacy
-from anonymization_pipeline.core.privacy.classes import EquivalenceClasses, SensitivePairs
+from anonymization_pipeline.core.privacy.classes import EquivalenceClasses
 from anonymization_pipeline.core.privacy.encoding import SensitiveAttribute
-from anonymization_pipeline.core.privacy.grouping import group_keys
+from anonymization_pipeline.core.privacy.grouping import SensitivePairs
 
 
 class Criterion(ABC):
     """A privacy model evaluated class by class."""
 
-    monotone_with_suppression: bool = False
+    section: ClassVar[str]
+    """The policy's `privacy:` key it comes from; also the name of its asset check."""
+    achieved_key: ClassVar[str]
+    """The report key of the value it reaches, e.g. `k_achieved`."""
+    monotone_with_generalization: ClassVar[bool] = True
+    monotone_with_suppression: ClassVar[bool] = False
+    attribute: str | None
+    """The sensitive attribute it measures (None for k-anonymity)."""
 
     @abstractmethod
     def failing(self, classes: EquivalenceClasses) -> np.ndarray:
         """Boolean mask over the classes: True where the class does not satisfy this model."""
 
     @abstractmethod
-    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> tuple[str, float]:
-        """The name and the value this model reaches over the kept classes (for the report)."""
+    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> float:
+        """The value this model reaches over the kept classes (for the report)."""
 
     @abstractmethod
     def describe(self) -> str:
         """A short human description, e.g. `k=5`."""
 
+    @abstractmethod
+    def unmet(self, achieved: float) -> str:
+        """One line saying what was reached and what the policy asks (figures only)."""
+
     def relaxed(self) -> Criterion | None:
         """A weaker criterion (every class passing this one passes it too) that stays monotone
-        under suppression, so the search can prune with it; None when there is none."""
-        return self if self.monotone_with_suppression else None
+        under suppression and generalization, so the search can prune with it; None when there is none."""
+        return self if self.monotone_with_suppression and self.monotone_with_generalization else None
+
+    def for_kept(self, classes: EquivalenceClasses, kept: np.ndarray) -> Criterion:
+        """This criterion as it judges the classes that are kept (published); itself unless its
+        reference is the published rows."""
+        return self
+
+
+Factory = Callable[[Any, dict[str, SensitiveAttribute]], Criterion]
+REGISTRY: dict[str, Factory] = {}
+
+
+def criterion(section: str) -> Callable[[Factory], Factory]:
+    """Register the factory that builds a criterion from its policy section (and the attributes)."""
+
+    def register(factory: Factory) -> Factory:
+        REGISTRY[section] = factory
+        return factory
+
+    return register
+
+
+def build_criteria(privacy: Privacy, sensitive: dict[str, SensitiveAttribute]) -> list[Criterion]:
+    """The criteria a policy's `privacy:` section asks for, in registry order (k, l, t, β, δ).
+
+    `sensitive` holds the reference of every attribute a section names. Raises
+    PrivacyTargetNotMet when a criterion can never hold on this input (l above the distinct values).
+
+    >>> [c.describe() for c in build_criteria(Privacy(k=5), {})]
+    ['k=5']
+    """
+    return [factory(getattr(privacy, section), sensitive) for section, factory in REGISTRY.items() if getattr(privacy, section) is not None]
+
+
+def sensitive_names(privacy: Privacy) -> list[str]:
+    """The attributes the criteria measure, each once, in section order."""
+    return list(dict.fromkeys(section.attribute for section in privacy.attribute_criteria().values()))
+
+
+def _extreme(values: np.ndarray, kept: np.ndarray, largest: bool, empty: float = 0.0) -> float:
+    if not kept.any():
+        return empty
+    chosen = values[kept]
+    return float(chosen.max() if largest else chosen.min())
 
 
 @dataclass(frozen=True)
@@ -58,50 +118,86 @@ class KAnonymity(Criterion):
     """
 
     k: int
+    attribute: ClassVar[None] = None
+    section = "k"
+    achieved_key = "k_achieved"
     monotone_with_suppression = True
 
     def failing(self, classes: EquivalenceClasses) -> np.ndarray:
         return classes.sizes < self.k
 
-    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> tuple[str, float]:
-        return "k_achieved", int(classes.sizes[kept].min()) if kept.any() else 0
+    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> float:
+        return int(_extreme(classes.sizes, kept, largest=False))
 
     def describe(self) -> str:
         return f"k={self.k}"
 
+    def unmet(self, achieved: float) -> str:
+        return f"k-anonymity: the smallest class has {achieved} records; the policy requires k = {self.k}"
 
-def _distinct_values(pairs: SensitivePairs, classes: int) -> np.ndarray:
+
+@criterion("k")
+def _k(k: int, sensitive: dict[str, SensitiveAttribute]) -> Criterion:
+    return KAnonymity(k)
+
+
+def distinct_values(pairs: SensitivePairs, classes: int) -> np.ndarray:
+    """Number of distinct sensitive values in each class."""
     return np.bincount(pairs.cls, minlength=classes)
 
 
+class LDiversity(Criterion):
+    """Each class is l-diverse in `attribute`; `per_class` is the l each class reaches."""
+
+    section = "l_diversity"
+    achieved_key = "l_achieved"
+    variant: ClassVar[str]
+    attribute: str
+    l: float
+
+    @abstractmethod
+    def per_class(self, classes: EquivalenceClasses) -> np.ndarray:
+        """The largest l each class satisfies."""
+
+    def failing(self, classes: EquivalenceClasses) -> np.ndarray:
+        return self.per_class(classes) < self.l
+
+    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> float:
+        return _extreme(self.per_class(classes), kept, largest=False)
+
+    def describe(self) -> str:
+        return f"{self.variant} {number_text(self.l)}-diversity on '{self.attribute}'"
+
+    def unmet(self, achieved: float) -> str:
+        return f"{self.variant} l-diversity on '{self.attribute}': achieved l = {achieved:.4g}; the policy requires l = {self.l:g}"
+
+
 @dataclass(frozen=True)
-class DistinctLDiversity(Criterion):
+class DistinctLDiversity(LDiversity):
     """Every class has at least l distinct sensitive values."""
 
     attribute: str
     l: float
+
+    variant = "distinct"
     monotone_with_suppression = True
 
-    def failing(self, classes: EquivalenceClasses) -> np.ndarray:
-        return _distinct_values(classes.pairs[self.attribute], classes.count) < self.l
+    def per_class(self, classes: EquivalenceClasses) -> np.ndarray:
+        return distinct_values(classes.pairs[self.attribute], classes.count)
 
-    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> tuple[str, float]:
-        distinct = _distinct_values(classes.pairs[self.attribute], classes.count)
-        return "l_achieved", int(distinct[kept].min()) if kept.any() else 0
-
-    def describe(self) -> str:
-        return f"distinct {number_text(self.l)}-diversity on '{self.attribute}'"
+    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> float:
+        return int(super().achieved(classes, kept))
 
 
 @dataclass(frozen=True)
-class EntropyLDiversity(Criterion):
-    """Shannon entropy of each class's values is at least log(l), in ARX's form.
-
-    A class fails if it has fewer than ceil(l) values or if sum(f ln f) > n (ln n - ln l).
-    """
+class EntropyLDiversity(LDiversity):
+    """Shannon entropy of each class's values is at least log(l), in ARX's form: a class fails if
+    it has fewer than ceil(l) values or if sum(f ln f) > n (ln n - ln l). Reaches exp(entropy)."""
 
     attribute: str
     l: float
+
+    variant = "entropy"
 
     def _entropy_sums(self, classes: EquivalenceClasses) -> np.ndarray:
         pairs = classes.pairs[self.attribute]
@@ -110,205 +206,64 @@ class EntropyLDiversity(Criterion):
 
     def failing(self, classes: EquivalenceClasses) -> np.ndarray:
         sizes = classes.sizes.astype(float)
-        bound = sizes * (np.log(sizes) - math.log(self.l))
-        few = _distinct_values(classes.pairs[self.attribute], classes.count) < math.ceil(self.l)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bound = sizes * (np.log(sizes) - math.log(self.l))
+        few = distinct_values(classes.pairs[self.attribute], classes.count) < math.ceil(self.l)
         return few | (self._entropy_sums(classes) > bound)
 
-    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> tuple[str, float]:
-        if not kept.any():
-            return "l_achieved", 0.0
-        sizes = classes.sizes[kept].astype(float)
-        entropy = np.log(sizes) - self._entropy_sums(classes)[kept] / sizes
-        return "l_achieved", float(np.exp(entropy.min()))
-
-    def describe(self) -> str:
-        return f"entropy {number_text(self.l)}-diversity on '{self.attribute}'"
+    def per_class(self, classes: EquivalenceClasses) -> np.ndarray:
+        sizes = np.maximum(classes.sizes, 1).astype(float)
+        return np.exp(np.log(sizes) - self._entropy_sums(classes) / sizes)
 
     def relaxed(self) -> Criterion:
         return DistinctLDiversity(self.attribute, math.ceil(self.l))
 
 
 @dataclass(frozen=True)
-class RecursiveCLDiversity(Criterion):
-    """Recursive (c,l)-diversity: r1 < c (r_l + ... + r_m), counts sorted in descending order."""
+class RecursiveCLDiversity(LDiversity):
+    """Recursive (c,l)-diversity: r1 < c (r_l + ... + r_m), counts sorted in descending order.
+    A class reaches the largest l for which this holds."""
 
     attribute: str
     c: float
     l: int
+    variant = "recursive"
 
-    def failing(self, classes: EquivalenceClasses) -> np.ndarray:
+    def per_class(self, classes: EquivalenceClasses) -> np.ndarray:
         pairs = classes.pairs[self.attribute]
-        distinct = _distinct_values(pairs, classes.count)
+        distinct = distinct_values(pairs, classes.count)
         order = np.lexsort((-pairs.count, pairs.cls))
         cls, count = pairs.cls[order], pairs.count[order]
         starts = np.concatenate([[0], np.cumsum(distinct)[:-1]])
-        rank = np.arange(len(cls)) - starts[cls]
-        head = np.bincount(cls, weights=count * (rank < self.l - 1), minlength=classes.count)
-        largest = np.zeros(classes.count)
-        largest[cls[rank == 0]] = count[rank == 0]
-        tail = classes.sizes - head
-        return (distinct < self.l) | ~(largest < self.c * tail)
-
-    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> tuple[str, float]:
-        distinct = _distinct_values(classes.pairs[self.attribute], classes.count)
-        return "l_achieved", int(distinct[kept].min()) if kept.any() else 0
+        before = np.cumsum(count) - count - np.cumsum(count)[starts[cls]] + count[starts[cls]]
+        largest = count[starts[cls]]
+        satisfied = largest < self.c * (classes.sizes[cls] - before)
+        return np.bincount(cls, weights=satisfied, minlength=classes.count).astype(np.int64)
 
     def describe(self) -> str:
-        return f"recursive ({number_text(self.c)},{self.l})-diversity on '{self.attribute}'"
+        return f"recursive ({number_text(self.c)},{number_text(self.l)})-diversity on '{self.attribute}'"
 
     def relaxed(self) -> Criterion:
         return DistinctLDiversity(self.attribute, self.l)
 
-
-class TCloseness(Criterion):
-    """A class's distribution of the sensitive attribute is within t of the whole table's."""
-
-    attribute: str
-    t: float
-    name: str
-
-    def __init__(self, attribute: SensitiveAttribute, t: float):
-        self.attribute = attribute.name
-        self.t = t
-        self.global_shares = attribute.distribution / attribute.distribution.sum()
-
-    @abstractmethod
-    def distances(self, classes: EquivalenceClasses) -> np.ndarray:
-        """The earth mover's distance of each class."""
-
-    def failing(self, classes: EquivalenceClasses) -> np.ndarray:
-        return self.distances(classes) > self.t
-
-    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> tuple[str, float]:
-        return "t_achieved", float(self.distances(classes)[kept].max()) if kept.any() else 0.0
-
-    def describe(self) -> str:
-        return f"{number_text(self.t)}-closeness ({self.name} distance) on '{self.attribute}'"
-
-    def _shares(self, classes: EquivalenceClasses) -> tuple[SensitivePairs, np.ndarray]:
-        pairs = classes.pairs[self.attribute]
-        return pairs, pairs.count / classes.sizes[pairs.cls]
+    def achieved(self, classes: EquivalenceClasses, kept: np.ndarray) -> float:
+        return int(super().achieved(classes, kept))
 
 
-class EqualDistanceTCloseness(TCloseness):
-    """EMD with equal ground distance: half the L1 distance between the distributions."""
-
-    name = "equal"
-
-    def distances(self, classes: EquivalenceClasses) -> np.ndarray:
-        pairs, shares = self._shares(classes)
-        q = self.global_shares[pairs.value]
-        return (1.0 + np.bincount(pairs.cls, weights=np.abs(shares - q) - q, minlength=classes.count)) / 2.0
-
-
-class OrderedDistanceTCloseness(TCloseness):
-    """EMD over values in their natural order: sum_i |sum_{j<=i} (p_j - q_j)| / (m - 1).
-
-    A class's cumulative share is a step function over the ordered values, so each stretch between
-    two of its values is summed in closed form against the table's cumulative shares.
-    """
-
-    name = "ordered"
-
-    def __init__(self, attribute: SensitiveAttribute, t: float):
-        super().__init__(attribute, t)
-        self.cumulative = np.cumsum(self.global_shares)
-        self.prefix = np.concatenate([[0.0], np.cumsum(self.cumulative)])
-
-    def _totals(self, classes: EquivalenceClasses) -> np.ndarray:
-        pairs = classes.pairs[self.attribute]
-        m = len(self.global_shares)
-        first = np.ones(len(pairs.cls), dtype=bool)
-        first[1:] = pairs.cls[1:] != pairs.cls[:-1]
-        last = np.ones(len(pairs.cls), dtype=bool)
-        last[:-1] = first[1:]
-        running = np.cumsum(pairs.count)
-        before = (running - pairs.count)[np.maximum.accumulate(np.where(first, np.arange(len(first)), 0))]
-        level = (running - before) / classes.sizes[pairs.cls]
-        start = pairs.value
-        end = np.where(last, m, np.roll(pairs.value, -1))
-        crossing = np.clip(np.searchsorted(self.cumulative, level, side="left"), start, end)
-        below = level * (crossing - start) - (self.prefix[crossing] - self.prefix[start])
-        above = (self.prefix[end] - self.prefix[crossing]) - level * (end - crossing)
-        lead = np.where(first, self.prefix[start], 0.0)
-        return np.bincount(pairs.cls, weights=below + above + lead, minlength=classes.count)
-
-    def distances(self, classes: EquivalenceClasses) -> np.ndarray:
-        return self._totals(classes) / max(len(self.global_shares) - 1, 1)
-
-    def failing(self, classes: EquivalenceClasses) -> np.ndarray:
-        return self._totals(classes) > self.t * (len(self.global_shares) - 1)
+@criterion("l_diversity")
+def _l(section: Any, sensitive: dict[str, SensitiveAttribute]) -> Criterion:
+    needed, available = math.ceil(section.l), sensitive[section.attribute].width
+    if needed > available:
+        raise PrivacyTargetNotMet(
+            f"l-diversity needs {needed} distinct values of '{section.attribute}' in every class, "
+            f"but the whole table has only {available}; lower l"
+        )
+    if section.variant == "distinct":
+        return DistinctLDiversity(section.attribute, section.l)
+    if section.variant == "entropy":
+        return EntropyLDiversity(section.attribute, section.l)
+    return RecursiveCLDiversity(section.attribute, section.c, int(section.l))
 
 
-class HierarchicalDistanceTCloseness(TCloseness):
-    """EMD over the sensitive attribute's hierarchy (Li, Li & Venkatasubramanian, ICDE 2007).
-
-    Each inner node at level h costs h/H * min(positive extra, negative extra) of its children;
-    only present children can carry a positive extra, so everything stays sparse per class.
-    """
-
-    name = "hierarchical"
-
-    def __init__(self, attribute: SensitiveAttribute, t: float):
-        super().__init__(attribute, t)
-        codes = attribute.level_codes()
-        self.leaves = codes[0]
-        self.level_shares = [np.bincount(level, weights=self.global_shares) for level in codes]
-        self.parents = [_parent_map(child, parent) for child, parent in zip(codes, codes[1:])]
-
-    def distances(self, classes: EquivalenceClasses) -> np.ndarray:
-        pairs, share = self._shares(classes)
-        height = len(self.parents)
-        cost = np.zeros(classes.count)
-        cls, node = pairs.cls, self.leaves[pairs.value]
-        extra = share - self.level_shares[0][node]
-        for level, parents in enumerate(self.parents, start=1):
-            parent = parents[node]
-            groups = group_keys(cls * len(self.level_shares[level]) + parent, classes.count * len(self.level_shares[level]))
-            positive = np.bincount(groups.class_of, weights=np.maximum(extra, 0.0), minlength=groups.count)
-            share = np.bincount(groups.class_of, weights=share, minlength=groups.count)
-            cls, node = cls[groups.reps], parent[groups.reps]
-            extra = share - self.level_shares[level][node]
-            cost += np.bincount(cls, weights=(level / height) * (positive - np.maximum(extra, 0.0)), minlength=classes.count)
-        return cost
-
-
-def _parent_map(child: np.ndarray, parent: np.ndarray) -> np.ndarray:
-    """Node id at the next level for each node id at this one (levels refine each other)."""
-    result = np.zeros(int(child.max()) + 1 if len(child) else 0, dtype=np.int64)
-    result[child] = parent
-    return result
-
-
-
-def build_criteria(privacy: Privacy, sensitive: dict[str, SensitiveAttribute]) -> list[Criterion]:
-    """The criteria a policy's `privacy:` section asks for, in the order k, l, t.
-
-    Raises PrivacyTargetNotMet when l asks for more distinct values than the attribute has.
-
-    >>> [c.describe() for c in build_criteria(Privacy(k=5), {})]
-    ['k=5']
-    """
-    criteria: list[Criterion] = []
-    if privacy.k is not None:
-        criteria.append(KAnonymity(privacy.k))
-    diversity = privacy.l_diversity
-    if diversity is not None:
-        needed = math.ceil(diversity.l)
-        available = sensitive[diversity.attribute].width
-        if needed > available:
-            raise PrivacyTargetNotMet(
-                f"l-diversity needs {needed} distinct values of '{diversity.attribute}' in every class, "
-                f"but the whole table has only {available}; lower l"
-            )
-        if diversity.variant == "distinct":
-            criteria.append(DistinctLDiversity(diversity.attribute, diversity.l))
-        elif diversity.variant == "entropy":
-            criteria.append(EntropyLDiversity(diversity.attribute, diversity.l))
-        else:
-            criteria.append(RecursiveCLDiversity(diversity.attribute, diversity.c, int(diversity.l)))
-    closeness = privacy.t_closeness
-    if closeness is not None:
-        kind = {"equal": EqualDistanceTCloseness, "ordered": OrderedDistanceTCloseness, "hierarchical": HierarchicalDistanceTCloseness}
-        criteria.append(kind[closeness.distance](sensitive[closeness.attribute], closeness.t))
-    return criteria
+# The distribution criteria register themselves on import.
+from anonymization_pipeline.core.privacy import closeness, likeness  # noqa: E402, F401

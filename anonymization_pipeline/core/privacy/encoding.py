@@ -8,7 +8,7 @@ few gathers and one grouping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from anonymization_pipeline.core.errors import InputDataError
-from anonymization_pipeline.core.privacy.grouping import combine_codes, group_keys
+from anonymization_pipeline.core.privacy.grouping import SensitivePairs, combine_codes, count_pairs, group_keys
 from anonymization_pipeline.core.privacy.hierarchies import MISSING, SHOWN_VALUES, Hierarchy
 
 
@@ -107,14 +107,12 @@ def natural_order(values: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SensitiveAttribute:
-    """A sensitive column as (tuple, value) pairs with counts; value ids follow the natural order."""
+    """A sensitive column's reference: its values (ids follow the natural order), their counts in
+    the reference table (the input, as ARX), and its hierarchy when a distance needs one."""
 
     name: str
     labels: np.ndarray
     distribution: np.ndarray
-    pair_tuple: np.ndarray
-    pair_value: np.ndarray
-    pair_count: np.ndarray
     hierarchy: Hierarchy | None
 
     @property
@@ -125,6 +123,30 @@ class SensitiveAttribute:
         """Per level of the sensitive hierarchy, the node id of each value id."""
         rows = self.hierarchy.index_of(self.labels)
         return [self.hierarchy.codes(level)[rows] for level in range(self.hierarchy.height)]
+
+    def codes(self, series: pd.Series) -> np.ndarray:
+        """The value id of each cell; raises InputDataError when a cell is not a reference value."""
+        array = column_strings(series)
+        codes = _positions(array, self.labels).fill_null(self.width - 1 if self.labels[-1] == MISSING else -1)
+        codes = codes.to_numpy().astype(np.int64)
+        if (codes < 0).any():
+            raise InputDataError(f"column '{self.name}': {int((codes < 0).sum())} value(s) are not in the reference distribution")
+        return codes
+
+
+def sensitive_attribute(series: pd.Series, name: str, hierarchy: Hierarchy | None) -> SensitiveAttribute:
+    """The reference of a sensitive column: its distinct values in natural order and their counts.
+
+    >>> sensitive_attribute(pd.Series(["b", "a", "b"]), "s", None).distribution.tolist()
+    [1, 2]
+    """
+    array = column_strings(series)
+    distinct = distinct_strings(array)
+    labels = natural_order(np.append(distinct, MISSING) if array.null_count else distinct)
+    if hierarchy is not None:
+        hierarchy, _ = encode_column(pd.Series(labels, dtype=object), hierarchy)
+    attribute = SensitiveAttribute(name, labels, np.zeros(len(labels), dtype=np.int64), hierarchy)
+    return replace(attribute, distribution=np.bincount(attribute.codes(series), minlength=len(labels)).astype(np.int64))
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +161,7 @@ class EncodedTable:
     tuple_counts: np.ndarray
     value_counts: list[np.ndarray]
     sensitive: dict[str, SensitiveAttribute]
+    sensitive_pairs: dict[str, SensitivePairs]
 
     @property
     def tuples(self) -> int:
@@ -179,7 +202,8 @@ def encode_table(
 ) -> EncodedTable:
     """Encode `frame`'s quasi-identifiers and sensitive columns once.
 
-    `sensitive` maps each sensitive attribute a criterion uses to its hierarchy (or None).
+    `sensitive` maps each sensitive attribute a criterion uses to its hierarchy (or None); the
+    frame's own distribution of each is the reference.
 
     >>> encode_table(frame, hierarchies, ["sex", "age"], {}).tuples  # doctest: +SKIP
     1234
@@ -195,28 +219,6 @@ def encode_table(
     counts = groups.totals
     tuple_codes = np.array([codes[groups.reps] for codes in row_codes], dtype=np.int32).reshape(len(used), groups.count)
     value_counts = [np.bincount(codes, minlength=len(h.values)).astype(np.int64) for h, codes in zip(used, row_codes)]
-    attributes = {
-        name: _encode_sensitive(frame[name], name, hierarchy, groups.class_of, groups.count) for name, hierarchy in sensitive.items()
-    }
-    return EncodedTable(list(quasi_identifiers), used, len(frame), groups.class_of, tuple_codes, counts, value_counts, attributes)
-
-
-def _encode_sensitive(series: pd.Series, name: str, hierarchy: Hierarchy | None, row_tuple: np.ndarray, tuples: int) -> SensitiveAttribute:
-    array = column_strings(series)
-    distinct = distinct_strings(array)
-    labels = natural_order(np.append(distinct, MISSING) if array.null_count else distinct)
-    width = len(labels)
-    codes = _positions(array, labels).fill_null(width - 1).to_numpy().astype(np.int64)
-    if hierarchy is not None:
-        hierarchy, _ = encode_column(pd.Series(labels, dtype=object), hierarchy)
-    groups = group_keys(row_tuple.astype(np.int64) * width + codes, tuples * width)
-    reps = groups.reps
-    return SensitiveAttribute(
-        name=name,
-        labels=labels,
-        distribution=np.bincount(codes, minlength=width).astype(np.int64),
-        pair_tuple=row_tuple[reps].astype(np.int64),
-        pair_value=codes[reps],
-        pair_count=groups.totals,
-        hierarchy=hierarchy,
-    )
+    attributes = {name: sensitive_attribute(frame[name], name, hierarchy) for name, hierarchy in sensitive.items()}
+    pairs = {name: count_pairs(groups.class_of, attribute.codes(frame[name]), groups.count, attribute.width) for name, attribute in attributes.items()}
+    return EncodedTable(list(quasi_identifiers), used, len(frame), groups.class_of, tuple_codes, counts, value_counts, attributes, pairs)

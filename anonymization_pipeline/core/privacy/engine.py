@@ -15,10 +15,11 @@ import pandas as pd
 
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError, PrivacyTargetNotMet
 from anonymization_pipeline.core.policy.model import Policy, TableHierarchy
-from anonymization_pipeline.core.privacy.criteria import Criterion, build_criteria
+from anonymization_pipeline.core.privacy.criteria import Criterion, build_criteria, sensitive_names
 from anonymization_pipeline.core.privacy.encoding import EncodedTable, column_strings, distinct_strings, encode_table
 from anonymization_pipeline.core.privacy.hierarchies import Hierarchy, derive_hierarchy, read_table_hierarchy
 from anonymization_pipeline.core.privacy.lattice_search import optimal_search
+from anonymization_pipeline.core.privacy.measured import measured_values
 from anonymization_pipeline.core.privacy.metrics import make_metric
 from anonymization_pipeline.core.privacy.classes import EquivalenceClasses, grouped_classes
 from anonymization_pipeline.core.privacy.mondrian import MONDRIAN_DESCRIPTION, mondrian, partition_labels
@@ -54,7 +55,9 @@ def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None) -> dict
 
 def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy) -> PrivacyResult:
     """Generalize (and suppress) the quasi-identifiers so every privacy target of the policy holds,
-    with the least information loss (`algorithm: optimal`) or by Mondrian partitioning.
+    with the least information loss (`algorithm: optimal`) or by Mondrian partitioning. The
+    criteria measure the sensitive attributes' published values (`measured_values`) against the
+    input's distribution of them; the returned frame keeps the raw values for the sensitive stage.
 
     Raises PrivacyTargetNotMet when no transformation is acceptable, InputDataError when a value
     is missing from its hierarchy, ConfigurationError when a hierarchy is inconsistent.
@@ -66,9 +69,10 @@ def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy) -> PrivacyR
     privacy = policy.privacy
     if privacy is None or not policy.quasi_identifiers:
         raise ConfigurationError("generalization needs a 'privacy' section and at least one quasi_identifier")
-    hierarchies = build_hierarchies(policy, frame)
-    sensitive_names = [c.attribute for c in (privacy.l_diversity, privacy.t_closeness) if c is not None]
-    table = encode_table(frame, hierarchies, policy.quasi_identifiers, {name: hierarchies.get(name) for name in sensitive_names})
+    measured = measured_values(frame, policy)
+    hierarchies = build_hierarchies(policy, measured)
+    sensitive = {name: hierarchies.get(name) for name in sensitive_names(privacy)}
+    table = encode_table(measured, hierarchies, policy.quasi_identifiers, sensitive)
     if privacy.k is not None and privacy.k > table.rows:
         raise PrivacyTargetNotMet(f"k={privacy.k} is larger than the number of rows ({table.rows}); no generalization can meet it")
     criteria = build_criteria(privacy, table.sensitive)
@@ -132,7 +136,6 @@ def _class_summary(classes: EquivalenceClasses, failing: np.ndarray, criteria: l
     smallest = int(classes.sizes[kept].min()) if kept.any() else 0
     summary = {"equivalence_classes": int(kept.sum()), "min_class_size": smallest, "k_achieved": smallest}
     for criterion in criteria:
-        name, value = criterion.achieved(classes, kept)
-        summary.setdefault(name, value)
+        summary.setdefault(criterion.achieved_key, criterion.for_kept(classes, kept).achieved(classes, kept))
     summary["criteria"] = [criterion.describe() for criterion in criteria]
     return summary

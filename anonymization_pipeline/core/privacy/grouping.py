@@ -68,6 +68,30 @@ def group_keys(keys: np.ndarray, space: int, weights: np.ndarray | None = None, 
     return Groups(len(reps), reps, totals, class_of)
 
 
+@dataclass(frozen=True)
+class SensitivePairs:
+    """Distinct (class, sensitive value) pairs with counts, sorted by class then value."""
+
+    cls: np.ndarray
+    value: np.ndarray
+    count: np.ndarray
+
+
+def count_pairs(group: np.ndarray, codes: np.ndarray, groups: int, width: int, weights: np.ndarray | None = None) -> SensitivePairs:
+    """The (class, value) pairs of items in classes `group` with value ids `codes` (weighted counts).
+
+    The one place value counts per class are made: from rows (encoding, a published frame) and
+    from finer classes' pairs (roll-up, Mondrian).
+
+    >>> p = count_pairs(np.array([1, 0, 1]), np.array([2, 0, 2]), 2, 3)
+    >>> p.cls.tolist(), p.value.tolist(), p.count.tolist()
+    ([0, 1], [0, 2], [1, 2])
+    """
+    group = group.astype(np.int64, copy=False)
+    merged = group_keys(group * width + codes, groups * width, weights, with_classes=False)
+    return SensitivePairs(group[merged.reps], codes[merged.reps], merged.totals)
+
+
 def combine_codes(codes: list[np.ndarray], cards: list[int], size: int) -> tuple[np.ndarray, int]:
     """One int64 key per position from several code arrays (mixed radix), and the key space.
 

@@ -1,18 +1,20 @@
 """Exact optimal full-domain generalization with suppression: the least-loss acceptable node.
 
 A node is acceptable when the rows of all classes failing any criterion number at most the
-suppression limit. Nodes are visited in increasing order of a lower bound of the loss; the search
+suppression limit (and, for a criterion whose reference is the published rows, the kept classes
+still pass against the kept rows). Nodes are visited in increasing order of a lower bound of the loss; the search
 stops when the bound reaches the best loss found, so the result is proven optimal. Ties go to the
 node visited first (smaller bound, then fewer levels, then lexicographically smaller).
 
 Pruning, only where it is sound:
 - acceptability under the criteria's monotone relaxations (the criteria themselves when all are
-  monotone under suppression or nothing may be suppressed; distinct l-diversity for entropy and
+  monotone under generalization, and under suppression or nothing may be suppressed; distinct l-diversity for entropy and
   recursive l-diversity) is monotone: a node failing it makes every node below it fail, a node
   passing it every node above it pass; an unknown node is resolved by a binary search on a chain
   up to the top. Only nodes passing the relaxation are checked against the full criteria;
 - when the metric is monotone, nothing above an acceptable node can have a lower loss.
-Without a relaxation (t-closeness under suppression) every node below the best loss is checked.
+Without a relaxation (t-closeness or β-likeness under suppression, δ-disclosure) every node below
+the best loss is checked.
 """
 
 from __future__ import annotations
@@ -65,7 +67,11 @@ def evaluate(classes: EquivalenceClasses, criteria: list[Criterion], suppression
     failing = np.zeros(classes.count, dtype=bool)
     for criterion in criteria:
         failing |= criterion.failing(classes)
-    return Evaluation(classes, failing, int(classes.sizes[failing].sum()) <= suppression_limit)
+    acceptable = int(classes.sizes[failing].sum()) <= suppression_limit
+    kept = ~failing
+    if acceptable and failing.any():
+        acceptable = not any(c.for_kept(classes, kept).failing(classes)[kept].any() for c in criteria if c.for_kept(classes, kept) is not c)
+    return Evaluation(classes, failing, acceptable)
 
 
 def optimal_search(
@@ -88,7 +94,9 @@ class _Search:
         bounds = metric.lower_bounds(Lattice.natural_levels(table.heights))
         self.lattice = Lattice(table.heights, bounds)
         self.bounds = bounds[np.argsort(self.lattice.position)]
-        monotone = suppression_limit == 0 or all(c.monotone_with_suppression for c in criteria)
+        monotone = all(c.monotone_with_generalization for c in criteria) and (
+            suppression_limit == 0 or all(c.monotone_with_suppression for c in criteria)
+        )
         self.relaxed = criteria if monotone else [r for r in (c.relaxed() for c in criteria) if r is not None]
         self.exact_relaxation = monotone
         self.monotone_metric = metric.monotone(suppression_limit)

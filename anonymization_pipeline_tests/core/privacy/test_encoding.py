@@ -47,8 +47,8 @@ def test_rows_become_distinct_tuples_with_counts_and_sensitive_pairs():
 
     assert table.tuples == 2
     assert table.tuple_counts[table.row_tuple].tolist() == [3, 1, 3, 3]
-    pairs = table.sensitive["s"]
-    assert sorted(zip(pairs.pair_tuple.tolist(), pairs.labels[pairs.pair_value].tolist(), pairs.pair_count.tolist())) == sorted(
+    pairs, labels = table.sensitive_pairs["s"], table.sensitive["s"].labels
+    assert sorted(zip(pairs.cls.tolist(), labels[pairs.value].tolist(), pairs.count.tolist())) == sorted(
         [(int(table.row_tuple[0]), "x", 2), (int(table.row_tuple[0]), "z", 1), (int(table.row_tuple[1]), "y", 1)]
     )
 

@@ -10,15 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anonymization_pipeline.core.privacy.criteria import (
-    DistinctLDiversity,
-    EntropyLDiversity,
-    EqualDistanceTCloseness,
-    HierarchicalDistanceTCloseness,
-    KAnonymity,
-    OrderedDistanceTCloseness,
-    RecursiveCLDiversity,
-)
+from anonymization_pipeline.core.privacy.closeness import EqualDistanceTCloseness, HierarchicalDistanceTCloseness, OrderedDistanceTCloseness
+from anonymization_pipeline.core.privacy.criteria import DistinctLDiversity, EntropyLDiversity, KAnonymity, RecursiveCLDiversity
 from anonymization_pipeline.core.privacy.encoding import encode_table
 from anonymization_pipeline.core.privacy.hierarchies import Hierarchy
 from anonymization_pipeline.core.privacy.lattice_search import optimal_search
