@@ -9,22 +9,28 @@ from typing import Any
 
 import dagster as dg
 
+from anonymization_pipeline.core.privacy.criteria import REGISTRY
 from anonymization_pipeline.orchestration.assets import risk_assessment
 
 EXPECTATIONS = {
-    "k_anonymity": "expect_quasi_identifiers_to_be_k_anonymous",
-    "l_diversity": "expect_sensitive_attribute_to_be_l_diverse",
-    "t_closeness": "expect_sensitive_attribute_to_be_t_close",
     "no_raw_identifier_leaked": "expect_column_values_to_not_contain_raw_identifiers",
     "published_schema": "expect_table_columns_to_match_set",
     "row_reconciliation": "expect_table_row_count_to_equal",
 }
+CRITERION_CHECKS = {"k_anonymity" if section == "k" else section: section for section in REGISTRY}
+"""One check per registered privacy criterion, named after its policy section (k: k_anonymity)."""
 
 
-def _expectation_check(name: str, expectation: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=risk_assessment, name=name, blocking=True, description=f"Great Expectations: {expectation}")
+def _expectation_check(name: str, expectation: str, criterion: str | None = None) -> dg.AssetChecksDefinition:
+    described = f"privacy criterion '{criterion}' ({expectation})" if criterion else expectation
+
+    @dg.asset_check(asset=risk_assessment, name=name, blocking=True, description=f"Great Expectations: {described}")
     def check(risk_assessment: dict[str, Any]) -> dg.AssetCheckResult:
-        results = [r for r in risk_assessment["validation"]["results"] if r["expectation"] == expectation]
+        results = [
+            r
+            for r in risk_assessment["validation"]["results"]
+            if r["expectation"] == expectation and r.get("criterion") == criterion
+        ]
         metadata = {
             "expectations_run": len(results),
             "statistics": dg.MetadataValue.json([{"columns": r["columns"], **r["statistics"]} for r in results]),
@@ -51,6 +57,8 @@ def risk_thresholds(risk_assessment: dict[str, Any]) -> dg.AssetCheckResult:
     )
 
 
-PIPELINE_CHECKS = [_expectation_check(name, expectation) for name, expectation in EXPECTATIONS.items()] + [
-    risk_thresholds
-]
+PIPELINE_CHECKS = (
+    [_expectation_check(name, "expect_privacy_criterion", section) for name, section in CRITERION_CHECKS.items()]
+    + [_expectation_check(name, expectation) for name, expectation in EXPECTATIONS.items()]
+    + [risk_thresholds]
+)

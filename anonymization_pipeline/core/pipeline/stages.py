@@ -140,8 +140,11 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
     """Decide whether the candidate may be published: risk models, privacy targets, and the
     Great Expectations suite (schema, row reconciliation, k/l/t, no raw identifier leaked).
 
-    Raw identifiers are compared through keyed digests under a key that lives only for this call,
-    so neither the suite nor its results can hold a raw value. Plots are returned base64-encoded.
+    The privacy criteria are measured once, on the candidate against the raw input's distributions
+    (as the search measured them); the suite's criterion expectations check that same measurement,
+    so their verdicts are listed once, as the assessment's. Raw identifiers are compared through
+    keyed digests under a key that lives only for this call, so neither the suite nor its results
+    can hold a raw value. Plots are returned base64-encoded.
     """
     started = time.perf_counter()
     from anonymization_pipeline.core.reporting import risk_plots
@@ -151,7 +154,7 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
 
     frame = records.frame
     privacy = records.audits.get(QUASI_IDENTIFIERS_GENERALIZED, {}).get("privacy")
-    risk = assess_risk(frame, policy, privacy)
+    risk = assess_risk(frame, policy, privacy, reference=raw)
     digest_key = os.urandom(32)
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
     accounting = row_accounting(records)
@@ -163,6 +166,7 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
         raw_identifier_digests={name: identifier_digests(raw[name], digest_key) for name in identifiers},
         digest_key=digest_key,
         docs_dir=docs_dir,
+        measurement=risk.measurement,
     )
     attacks = linkage_attacks(policy, raw, frame, privacy)
     qis = policy.quasi_identifiers
@@ -178,7 +182,7 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
         for result in validation.results
-        if not result["success"] and (risk.passed or result["expectation"] not in RISK_MODEL_EXPECTATIONS)
+        if not result["success"] and result["criterion"] is None
     ]
     return {
         "candidate_sha256": candidate_sha256(records),
@@ -274,13 +278,6 @@ def _apply_operators(
 
 
 UNREADABLE = {"non_numeric": "numbers", "unparseable": "dates"}
-RISK_MODEL_EXPECTATIONS = {
-    "expect_quasi_identifiers_to_be_k_anonymous",
-    "expect_sensitive_attribute_to_be_l_diverse",
-    "expect_sensitive_attribute_to_be_t_close",
-}
-"""Expectations that re-check what the risk models already judged: when the models report a
-failure, the suite's agreeing verdict is not listed a second time (a disagreement still is)."""
 
 
 def _refuse_unreadable_values(name: str, method: str, stats: Mapping[str, Any], rows: int) -> None:

@@ -27,18 +27,20 @@ from anonymization_pipeline.core.privacy.recoding import recode, recode_partitio
 from anonymization_pipeline.core.privacy.result import PrivacyResult
 
 
-def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None) -> dict[str, Hierarchy]:
-    """The hierarchy of every quasi-identifier, and of the sensitive attribute hierarchical
-    t-closeness measures distances on. Interval, prefix and date hierarchies are derived from
-    `frame`'s values, so they need it; table hierarchies are read from their files.
+def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None, names: list[str] | None = None) -> dict[str, Hierarchy]:
+    """The hierarchy of each of `names` (default: every quasi-identifier, and the sensitive
+    attribute hierarchical t-closeness measures distances on). Interval, prefix and date
+    hierarchies are derived from `frame`'s values, so they need it; table hierarchies are read
+    from their files.
 
     >>> build_hierarchies(Policy.from_yaml("examples/adult/policy.yaml"))["sex"].height  # doctest: +SKIP
     2
     """
-    names = list(policy.quasi_identifiers)
-    closeness = policy.privacy.t_closeness if policy.privacy else None
-    if closeness is not None and closeness.distance == "hierarchical":
-        names.append(closeness.attribute)
+    if names is None:
+        names = list(policy.quasi_identifiers)
+        closeness = policy.privacy.t_closeness if policy.privacy else None
+        if closeness is not None and closeness.distance == "hierarchical":
+            names.append(closeness.attribute)
     hierarchies = {}
     for name in names:
         spec = policy.fields[name].hierarchy

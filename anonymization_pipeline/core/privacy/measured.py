@@ -16,16 +16,17 @@ from anonymization_pipeline.core.policy.model import Policy
 from anonymization_pipeline.core.privacy.criteria import sensitive_names
 
 
-def measured_values(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """`frame` with every attribute a criterion measures replaced by its published values.
+def measured_values(frame: pd.DataFrame, policy: Policy, names: list[str] | None = None) -> pd.DataFrame:
+    """`frame` with every attribute a criterion measures (or each of `names`, whose methods must be
+    measurable) replaced by its published values.
 
     >>> measured_values(frame, policy)["income"].iloc[0]  # doctest: +SKIP
     '[50000, 60000)'
     """
-    if policy.privacy is None:
-        return frame
+    if names is None:
+        names = sensitive_names(policy.privacy) if policy.privacy else []
     changed = {}
-    for name in sensitive_names(policy.privacy):
+    for name in names:
         field = policy.fields[name]
         if field.effective_method == "keep" or name not in frame.columns:
             continue

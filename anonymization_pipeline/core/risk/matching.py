@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from anonymization_pipeline.core.risk.classes import SUPPRESSED, EquivalenceClasses, column_codes, combine_codes
+from anonymization_pipeline.core.privacy.grouping import combine_codes, group_keys
+from anonymization_pipeline.core.risk.classes import SUPPRESSED, PublishedClasses, column_codes
 
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _DATE = r"\d{4}-\d{2}-\d{2}"
@@ -45,7 +46,7 @@ class ClassMatches:
         return np.isin(target * width + klass, self.target * width + self.klass)
 
 
-def class_values(published: pd.DataFrame, classes: EquivalenceClasses, columns: list[str]) -> pd.DataFrame:
+def class_values(published: pd.DataFrame, classes: PublishedClasses, columns: list[str]) -> pd.DataFrame:
     """One row per class with its quasi-identifier values, as strings (missing stays missing)."""
     return published.iloc[classes.first_rows()][columns].astype("string").reset_index(drop=True)
 
@@ -59,7 +60,7 @@ def match_by_equality(values: pd.DataFrame, targets: pd.DataFrame, columns: list
     ([0, 2], [1, 0])
     """
     both = pd.concat([values[columns].astype("string"), targets[columns].astype("string")], ignore_index=True)
-    keys = combine_codes([column_codes(both[name])[0] for name in columns], len(both))
+    keys = _dense_keys([column_codes(both[name])[0] for name in columns], len(both))
     class_keys, target_keys = keys[: len(values)], keys[len(values) :]
     found = pd.Index(class_keys).get_indexer(target_keys)
     target = np.flatnonzero(found >= 0)
@@ -156,7 +157,7 @@ def _match_single_cells(class_codes, target_codes, masks, classes: int) -> Class
     rows = len(cell_of_target[0]) if cell_of_target else 0
     located = np.logical_and.reduce([cell >= 0 for cell in cell_of_target]) if cell_of_target else np.ones(rows, dtype=bool)
     both = [np.r_[codes, np.maximum(cell, 0)] for codes, cell in zip(class_codes, cell_of_target)]
-    keys = combine_codes(both, classes + rows)
+    keys = _dense_keys(both, classes + rows)
     found = pd.Index(keys[:classes]).get_indexer(keys[classes:])
     target = np.flatnonzero((found >= 0) & located)
     return ClassMatches(target=target.astype(np.int64), klass=found[target].astype(np.int64))
@@ -174,3 +175,9 @@ def _match_overlapping_cells(class_codes, target_codes, masks, classes: int, tar
         found_class.append(klass + start)
         found_target.append(target)
     return ClassMatches(target=np.concatenate(found_target).astype(np.int64), klass=np.concatenate(found_class).astype(np.int64))
+
+
+def _dense_keys(codes: list[np.ndarray], rows: int) -> np.ndarray:
+    """One dense id per position, equal exactly where every code column is equal."""
+    key, space = combine_codes(codes, [int(c.max()) + 1 if len(c) else 1 for c in codes], rows)
+    return group_keys(key, space).class_of

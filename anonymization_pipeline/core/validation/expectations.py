@@ -1,4 +1,4 @@
-"""Our custom Great Expectations (1.x): k-anonymity, l-diversity, t-closeness, no raw identifier.
+"""Our custom Great Expectations (1.x): each privacy criterion of the registry, no raw identifier.
 
 They are batch-level expectations backed by the metrics in metrics.py and return counts only.
 Missing values are values of their own: `ignore_row_if` is fixed to "never", because GX's
@@ -21,82 +21,28 @@ def _counts(metric: dict[str, Any]) -> dict[str, Any]:
     return {"observed_value": None, "details": dict(metric)}
 
 
-class ExpectQuasiIdentifiersToBeKAnonymous(BatchExpectation):
-    """Every class over `column_list` has at least `k` records (suppressed rows, all `*`, excepted).
+class ExpectPrivacyCriterion(BatchExpectation):
+    """Every class over `column_list` meets the policy's `criterion` (a `privacy:` section: k,
+    l_diversity, t_closeness, beta_likeness, delta_disclosure), judged by the criterion registry on
+    the measurement registered under `measurement`.
 
-    >>> ExpectQuasiIdentifiersToBeKAnonymous(column_list=["age", "zip"], k=5).k
-    5
+    >>> ExpectPrivacyCriterion(column_list=["age", "zip"], criterion="k", measurement="measurement-0").criterion
+    'k'
     """
 
     column_list: list[str]
-    k: int
+    criterion: str
+    measurement: str
     ignore_row_if: _RowsPolicy = "never"
 
-    metric_dependencies: ClassVar[tuple[str, ...]] = ("table.quasi_identifier_class_sizes",)
-    success_keys: ClassVar[tuple[str, ...]] = ("column_list", "k", "ignore_row_if")
+    metric_dependencies: ClassVar[tuple[str, ...]] = ("table.privacy_criterion",)
+    success_keys: ClassVar[tuple[str, ...]] = ("column_list", "criterion", "measurement", "ignore_row_if")
 
     def _validate(self, metrics: dict, runtime_configuration: dict | None = None, execution_engine=None) -> dict:
-        metric = metrics["table.quasi_identifier_class_sizes"]
+        metric = metrics["table.privacy_criterion"]
         result = _counts(metric)
-        result["observed_value"] = metric["min_class_size"]
-        return {"success": metric["classes_below_k"] == 0, "result": result}
-
-
-class ExpectSensitiveAttributeToBeLDiverse(BatchExpectation):
-    """Every class over `column_list` is l-diverse in `attribute` (variant distinct, entropy or recursive with `c`).
-
-    >>> ExpectSensitiveAttributeToBeLDiverse(column_list=["age"], attribute="diagnosis", l=3).variant
-    'distinct'
-    """
-
-    column_list: list[str]
-    attribute: str
-    l: float
-    variant: Literal["distinct", "entropy", "recursive"] = "distinct"
-    c: float | None = None
-    ignore_row_if: _RowsPolicy = "never"
-
-    metric_dependencies: ClassVar[tuple[str, ...]] = ("table.sensitive_attribute_diversity",)
-    success_keys: ClassVar[tuple[str, ...]] = ("column_list", "attribute", "l", "variant", "c", "ignore_row_if")
-
-    def _validate(self, metrics: dict, runtime_configuration: dict | None = None, execution_engine=None) -> dict:
-        metric = metrics["table.sensitive_attribute_diversity"]
-        result = _counts(metric)
-        result["observed_value"] = metric["l_achieved"]
-        return {"success": metric["classes_below_l"] == 0, "result": result}
-
-
-class ExpectSensitiveAttributeToBeTClose(BatchExpectation):
-    """Every class's distribution of `attribute` is within `t` of the table's (equal, ordered or hierarchical distance).
-
-    `hierarchy` is the attribute's hierarchy spec as in the policy (e.g. {"table": path}), for the hierarchical distance.
-
-    >>> ExpectSensitiveAttributeToBeTClose(column_list=["age"], attribute="diagnosis", t=0.2).distance
-    'equal'
-    """
-
-    column_list: list[str]
-    attribute: str
-    t: float
-    distance: Literal["equal", "hierarchical", "ordered"] = "equal"
-    hierarchy: dict[str, Any] | None = None
-    ignore_row_if: _RowsPolicy = "never"
-
-    metric_dependencies: ClassVar[tuple[str, ...]] = ("table.sensitive_attribute_closeness",)
-    success_keys: ClassVar[tuple[str, ...]] = (
-        "column_list",
-        "attribute",
-        "t",
-        "distance",
-        "hierarchy",
-        "ignore_row_if",
-    )
-
-    def _validate(self, metrics: dict, runtime_configuration: dict | None = None, execution_engine=None) -> dict:
-        metric = metrics["table.sensitive_attribute_closeness"]
-        result = _counts(metric)
-        result["observed_value"] = metric["t_achieved"]
-        return {"success": metric["t_achieved"] <= self.t + 1e-12, "result": result}
+        result["observed_value"] = metric["achieved"]
+        return {"success": bool(metric["passed"]), "result": result}
 
 
 class ExpectColumnValuesToNotContainRawIdentifiers(BatchExpectation):

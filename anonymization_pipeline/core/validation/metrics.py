@@ -2,8 +2,8 @@
 
 Each metric returns counts and figures only, never a value of the data, so that no validation
 result or data-docs page can show a quasi-identifier of an unsafe row or a raw identifier. The
-computations are the vectorised ones of the risk package. Defining the classes registers them
-with Great Expectations.
+privacy criteria are the registry's (`core.privacy.criteria`) over the class counts the
+assessment computed once. Defining the classes registers them with Great Expectations.
 """
 
 from __future__ import annotations
@@ -16,14 +16,9 @@ from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
-from pydantic import TypeAdapter
 
-from anonymization_pipeline.core.policy.model import HierarchySpec, TableHierarchy
-from anonymization_pipeline.core.privacy.hierarchies import derive_hierarchy, read_table_hierarchy
-from anonymization_pipeline.core.risk import closeness, diversity
-from anonymization_pipeline.core.risk.classes import equivalence_classes
-from anonymization_pipeline.core.risk.hierarchy_tables import present_values
 from anonymization_pipeline.core.validation.identifier_digests import registered, value_digests
+from anonymization_pipeline.core.validation.measurements import registered_measurement
 
 
 def _table(execution_engine: PandasExecutionEngine, metric_domain_kwargs: dict) -> pd.DataFrame:
@@ -31,80 +26,19 @@ def _table(execution_engine: PandasExecutionEngine, metric_domain_kwargs: dict) 
     return frame
 
 
-class QuasiIdentifierClassSizes(TableMetricProvider):
-    """Class counts over the quasi-identifiers; suppressed rows (all `*`) are left out, as in ARX."""
+class PrivacyCriterionVerdict(TableMetricProvider):
+    """One registered criterion judged on the published classes the assessment regrouped (the
+    handle names them): the registry's per-class verdict, counts only."""
 
-    metric_name = "table.quasi_identifier_class_sizes"
-    value_keys = ("column_list", "k")
-
-    @metric_value(engine=PandasExecutionEngine)
-    def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration) -> dict[str, Any]:
-        frame = _table(execution_engine, metric_domain_kwargs)
-        classes = equivalence_classes(frame, list(metric_value_kwargs["column_list"]))
-        small = classes.sizes < metric_value_kwargs["k"]
-        return {
-            "rows": len(frame),
-            "suppressed_rows": classes.suppressed_rows,
-            "classes": classes.count,
-            "min_class_size": int(classes.sizes.min()) if classes.count else 0,
-            "classes_below_k": int(small.sum()),
-            "rows_in_classes_below_k": int(classes.sizes[small].sum()),
-        }
-
-
-class SensitiveDiversity(TableMetricProvider):
-    """Per-class l of one variant on a sensitive attribute, counted against the target l."""
-
-    metric_name = "table.sensitive_attribute_diversity"
-    value_keys = ("column_list", "attribute", "l", "variant", "c")
+    metric_name = "table.privacy_criterion"
+    value_keys = ("measurement", "criterion")
 
     @metric_value(engine=PandasExecutionEngine)
     def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration) -> dict[str, Any]:
-        frame = _table(execution_engine, metric_domain_kwargs)
-        classes = equivalence_classes(frame, list(metric_value_kwargs["column_list"]))
-        counts = diversity.sensitive_counts(classes.row_class, frame[metric_value_kwargs["attribute"]], classes.count)
-        variant = metric_value_kwargs["variant"]
-        if variant == "distinct":
-            per_class = diversity.distinct_l(counts)
-        elif variant == "entropy":
-            per_class = diversity.entropy_l(counts)
-        else:
-            per_class = diversity.recursive_l(counts, metric_value_kwargs["c"])
-        below = per_class + 1e-12 < metric_value_kwargs["l"]
-        return {
-            "classes": classes.count,
-            "l_achieved": diversity.smallest(per_class),
-            "classes_below_l": int(below.sum()),
-            "rows_in_classes_below_l": int(classes.sizes[below].sum()),
-        }
-
-
-class SensitiveCloseness(TableMetricProvider):
-    """Largest distance of a class's sensitive distribution from the table's."""
-
-    metric_name = "table.sensitive_attribute_closeness"
-    value_keys = ("column_list", "attribute", "distance", "hierarchy")
-
-    @metric_value(engine=PandasExecutionEngine)
-    def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration) -> dict[str, Any]:
-        frame = _table(execution_engine, metric_domain_kwargs)
-        classes = equivalence_classes(frame, list(metric_value_kwargs["column_list"]))
-        counts = diversity.sensitive_counts(classes.row_class, frame[metric_value_kwargs["attribute"]], classes.count)
-        distance = metric_value_kwargs["distance"]
-        if distance == "equal":
-            achieved = closeness.equal_distance(counts)
-        elif distance == "ordered":
-            achieved = closeness.ordered_distance(counts)
-        else:
-            attribute = metric_value_kwargs["attribute"]
-            spec = TypeAdapter(HierarchySpec).validate_python(dict(metric_value_kwargs["hierarchy"]))
-            if isinstance(spec, TableHierarchy):
-                hierarchy = read_table_hierarchy(attribute, spec)
-            else:
-                hierarchy = derive_hierarchy(attribute, spec, present_values(frame[attribute]))
-            table = pd.DataFrame(hierarchy.table).astype(str)
-            achieved = closeness.hierarchical_distance(counts, closeness.hierarchy_levels(counts.values, table))
-        return {"classes": classes.count, "t_achieved": achieved}
+        measurement = registered_measurement(metric_value_kwargs["measurement"])
+        result = next(r for r in measurement.results() if r.criterion == metric_value_kwargs["criterion"])
+        figures = result.model_dump(exclude={"description", "unmet", "attribute", "criterion", "achieved_key"})
+        return figures | {"suppressed_rows": measurement.classes.suppressed_rows}
 
 
 class RawIdentifierMatches(TableMetricProvider):

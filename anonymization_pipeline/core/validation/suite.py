@@ -18,13 +18,10 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from anonymization_pipeline.core.errors import KeyMaterialError
 from anonymization_pipeline.core.policy.model import Policy
-from anonymization_pipeline.core.validation.expectations import (
-    ExpectColumnValuesToNotContainRawIdentifiers,
-    ExpectQuasiIdentifiersToBeKAnonymous,
-    ExpectSensitiveAttributeToBeLDiverse,
-    ExpectSensitiveAttributeToBeTClose,
-)
+from anonymization_pipeline.core.privacy.measurement import Measurement, measure_published
+from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers, ExpectPrivacyCriterion
 from anonymization_pipeline.core.validation.identifier_digests import registered_digests
+from anonymization_pipeline.core.validation.measurements import measurement_handle
 
 DOCS_SITE = "anonymization"
 COUNTS = "BASIC"
@@ -33,7 +30,7 @@ BOOLEAN_ONLY = "BOOLEAN_ONLY"
 
 @dataclass(frozen=True)
 class ValidationOutcome:
-    """Whether every expectation passed, and per expectation {expectation, columns, success, statistics}."""
+    """Whether every expectation passed, and per expectation {expectation, criterion, columns, success, statistics}."""
 
     passed: bool
     results: list[dict[str, Any]]
@@ -51,36 +48,22 @@ def expected_rows(policy: Policy, rows_in: int, suppressed_rows: int) -> int:
     return rows_in - suppressed_rows if removes else rows_in
 
 
-def build_expectations(policy: Policy, columns: list[str], rows: int, digest_handle: str | None) -> list:
-    """The suite's expectations for a published table with `columns`."""
-    qis = policy.quasi_identifiers
+def build_expectations(
+    policy: Policy, columns: list[str], rows: int, digest_handle: str | None, measurement: Measurement | None = None, measurement_id: str | None = None
+) -> list:
+    """The suite's expectations for a published table with `columns`: one per privacy criterion
+    of the measurement (registered under `measurement_id`)."""
     expectations: list = [
         gx.expectations.ExpectTableColumnsToMatchSet(column_set=expected_columns(policy), exact_match=True, result_format=COUNTS),
         gx.expectations.ExpectTableRowCountToEqual(value=rows, result_format=COUNTS),
     ]
-    privacy = policy.privacy
-    if privacy is not None and privacy.k:
-        expectations.append(ExpectQuasiIdentifiersToBeKAnonymous(column_list=qis, k=privacy.k, result_format=COUNTS))
-    if privacy is not None and privacy.l_diversity:
-        target = privacy.l_diversity
-        expectations.append(
-            ExpectSensitiveAttributeToBeLDiverse(
-                column_list=qis, attribute=target.attribute, l=target.l, variant=target.variant, c=target.c, result_format=COUNTS
+    if measurement is not None:
+        for criterion in measurement.criteria:
+            expectations.append(
+                ExpectPrivacyCriterion(
+                    column_list=policy.quasi_identifiers, criterion=criterion.section, measurement=measurement_id, result_format=COUNTS
+                )
             )
-        )
-    if privacy is not None and privacy.t_closeness:
-        target = privacy.t_closeness
-        hierarchy = policy.fields[target.attribute].hierarchy
-        expectations.append(
-            ExpectSensitiveAttributeToBeTClose(
-                column_list=qis,
-                attribute=target.attribute,
-                t=target.t,
-                distance=target.distance,
-                hierarchy=hierarchy.model_dump(mode="json") if hierarchy is not None else None,
-                result_format=COUNTS,
-            )
-        )
     if digest_handle is not None:
         for name in columns:
             expectations.append(ExpectColumnValuesToNotContainRawIdentifiers(column=name, digest_set=digest_handle, result_format=COUNTS))
@@ -99,6 +82,10 @@ def _statistics(result: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         elif isinstance(value, dict):
             figures.update(_statistics(value, f"{name}."))
     return figures
+
+
+def _criterion(configuration: dict[str, Any]) -> str | None:
+    return configuration.get("kwargs", {}).get("criterion")
 
 
 def _columns(configuration: dict[str, Any]) -> list[str]:
@@ -132,12 +119,14 @@ def validate_published(
     raw_identifier_digests: dict[str, set[str]] | None = None,
     digest_key: bytes | None = None,
     docs_dir: Path | None = None,
+    measurement: Measurement | None = None,
 ) -> ValidationOutcome:
     """Run the publication suite on `frame`; write data docs to `docs_dir` when given.
 
     `raw_identifier_digests` maps each direct-identifier column of the input to the keyed digests
     of its values (`identifier_digests(column, digest_key)`); every published column is checked
-    against all of them.
+    against all of them. `measurement` is the assessment's regrouping of `frame` (made here,
+    against `frame` itself, when not given).
 
     >>> outcome = validate_published(frame, policy, rows_in=len(raw), suppressed_rows=0,
     ...     raw_identifier_digests={"email": identifier_digests(raw["email"], key)}, digest_key=key)  # doctest: +SKIP
@@ -151,9 +140,15 @@ def validate_published(
         .add_batch_definition_whole_dataframe("whole table")
     )
     union = set().union(*raw_identifier_digests.values()) if raw_identifier_digests else None
-    with registered_digests(union, digest_key) if union is not None else nullcontext(None) as handle:
+    if measurement is None and policy.privacy is not None:
+        measurement = measure_published(frame, policy)
+    with (
+        registered_digests(union, digest_key) if union is not None else nullcontext(None) as handle,
+        measurement_handle(measurement) if measurement is not None else nullcontext(None) as measured,
+    ):
         suite = context.suites.add(gx.ExpectationSuite(name=f"{policy.dataset.name}.publish"))
-        for expectation in build_expectations(policy, list(frame.columns), expected_rows(policy, rows_in, suppressed_rows), handle):
+        rows = expected_rows(policy, rows_in, suppressed_rows)
+        for expectation in build_expectations(policy, list(frame.columns), rows, handle, measurement, measured):
             suite.add_expectation(expectation)
         definition = context.validation_definitions.add(gx.ValidationDefinition(name="publish", data=batch, suite=suite))
         run = definition.run(batch_parameters={"dataframe": frame})
@@ -164,6 +159,7 @@ def validate_published(
         results.append(
             {
                 "expectation": configuration.get("type"),
+                "criterion": _criterion(configuration),
                 "columns": _columns(configuration),
                 "success": bool(result.success),
                 "statistics": _statistics(described.get("result") or {}),

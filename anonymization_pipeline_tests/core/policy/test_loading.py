@@ -140,7 +140,7 @@ def test_escalation_rungs_apply_the_ladder_cumulatively():
         ({"privacy.k": 0}, "privacy.k: Input should be greater than or equal to 1"),
         ({"privacy.max_suppression": 1.5}, "privacy.max_suppression: Input should be less than 1"),
         ({"privacy": None}, "'privacy' is required when a field is a quasi_identifier"),
-        ({"privacy": {"max_suppression": 0.1}}, "privacy: give at least one of 'k', 'l_diversity' or 't_closeness'"),
+        ({"privacy": {"max_suppression": 0.1}}, "privacy: give at least one of 'k', 'l_diversity', 't_closeness', 'beta_likeness', 'delta_disclosure'"),
         (
             {"privacy.l_diversity": {"attribute": "age", "l": 2}},
             "privacy: 'age' must be a field of class sensitive",
@@ -190,7 +190,7 @@ def test_escalation_rungs_apply_the_ladder_cumulatively():
             {"dataset.input.path": "in_{date}.csv", "dataset.daily_partitions": {"start_date": "November"}},
             "dataset.daily_partitions.start_date: Input should be a valid date or datetime, input is too short",
         ),
-        ({"retry": {"ladder": [{"k": 10}, {"colour": "red"}]}}, "retry.ladder: 'colour' is not a privacy setting; a rung may set: algorithm, k, l_diversity, max_suppression, metric, suppression, t_closeness"),
+        ({"retry": {"ladder": [{"k": 10}, {"colour": "red"}]}}, "retry.ladder: 'colour' is not a privacy setting; a rung may set: algorithm, beta_likeness, delta_disclosure, k, l_diversity, max_suppression, metric, suppression, t_closeness"),
     ],
 )
 def test_each_mistake_gives_one_line_naming_its_path(changes, expected):

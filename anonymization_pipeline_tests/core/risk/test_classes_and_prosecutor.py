@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anonymization_pipeline.core.risk.classes import combine_codes, equivalence_classes
+from anonymization_pipeline.core.privacy.grouping import combine_codes, group_keys
+from anonymization_pipeline.core.risk.classes import equivalence_classes
 from anonymization_pipeline.core.risk.prosecutor import prosecutor_risk, records_by_risk_band
 
 
@@ -47,7 +48,8 @@ def test_missing_values_are_a_value_of_their_own():
 def test_keys_stay_exact_when_the_radix_would_overflow():
     rng = np.random.default_rng(3)
     codes = [rng.integers(0, 60_000, 5_000) for _ in range(6)]
-    keys = combine_codes(codes, 5_000)
+    key, space = combine_codes(codes, [60_000] * 6, 5_000)
+    keys = group_keys(key, space).class_of
     expected = pd.DataFrame(np.column_stack(codes)).groupby(list(range(6))).ngroup().to_numpy()
     assert len(np.unique(keys)) == len(np.unique(expected))
     assert (pd.crosstab(keys, expected).gt(0).sum(axis=1) == 1).all()
