@@ -21,7 +21,7 @@ import pandas as pd
 from anonymization_pipeline.core.datasets.adult import ADULT_QUASI_IDENTIFIERS, adult_hierarchy_path, load_adult
 from anonymization_pipeline.core.policy.model import Policy
 from anonymization_pipeline.core.privacy import anonymize_quasi_identifiers, build_hierarchies, optimal_search
-from anonymization_pipeline.core.privacy.criteria import build_criteria
+from anonymization_pipeline.core.privacy.criteria import build_criteria, sensitive_names
 from anonymization_pipeline.core.privacy.encoding import encode_table
 from anonymization_pipeline.core.privacy.metrics import make_metric
 
@@ -67,7 +67,7 @@ def search_seconds(frame: pd.DataFrame, policy: Policy) -> tuple[float, object]:
     """Best warm time of the search alone, on a table encoded once."""
     privacy = policy.privacy
     hierarchies = build_hierarchies(policy, frame)
-    sensitive = {c.attribute: hierarchies.get(c.attribute) for c in (privacy.l_diversity, privacy.t_closeness) if c is not None}
+    sensitive = {name: hierarchies.get(name) for name in sensitive_names(privacy)}
     table = encode_table(frame, hierarchies, policy.quasi_identifiers, sensitive)
     criteria = build_criteria(privacy, table.sensitive)
     limit = math.floor(privacy.max_suppression * table.rows)

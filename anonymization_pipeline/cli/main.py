@@ -19,6 +19,7 @@ from anonymization_pipeline.cli import (
     keys_command,
     policy_command,
     reidentify_command,
+    report_command,
     run_command,
 )
 from anonymization_pipeline.core.errors import AnonymizerError
@@ -31,6 +32,7 @@ COMMAND_MODULES = [
     attack_command,
     keys_command,
     reidentify_command,
+    report_command,
 ]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from anonymization_pipeline.core.io.atomic_files import atomic_output
 from anonymization_pipeline.core.reporting import render_html_report, render_risk_markdown
+from anonymization_pipeline.core.pipeline.report_model import RunReport
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.pipeline.stages import (
     IDENTIFIERS_PROTECTED,
@@ -32,7 +33,8 @@ def build_report(
     policy: Policy,
     output: str | None,
 ) -> dict[str, Any]:
-    """`output` describes where the data went (None: returned in-process, not written)."""
+    """`output` describes where the data went (None: returned in-process, not written). The report
+    is checked against its typed model (`RunReport`), so report.json always fits its JSON Schema."""
     audits = records.audits
     protected = audits[IDENTIFIERS_PROTECTED]
     applied = {**protected["applied"], **audits[SENSITIVE_PROTECTED]["applied"]}
@@ -40,7 +42,7 @@ def build_report(
         name: {"class": entry["class"], "method": entry["method"], **_without_method(applied.get(name, {}))}
         for name, entry in protected["classification"].items()
     }
-    return {
+    report = {
         "tool": {"name": "anonymization_pipeline", "version": version("anonymization_pipeline")},
         "dataset": policy.dataset.name,
         "policy_sha256": policy.sha256(),
@@ -59,6 +61,8 @@ def build_report(
         | {"risk_assessment": assessment.get("seconds", 0.0)},
         "source": audits[RAW_RECORDS]["source"],
     }
+    RunReport.model_validate(report)
+    return report
 
 
 def render_markdown(report: Mapping[str, Any]) -> str:

@@ -135,3 +135,13 @@ def test_arx_hierarchical_t_closeness_with_suppression_reproduces_end_to_end(adu
     assert list(result.report["privacy"]["transformation"].values()) == [1, 4, 0, 0, 3, 2, 2, 1]
     assert result.report["privacy"]["information_loss"] == pytest.approx(377622.78458729305, rel=1e-9)
     assert result.report["privacy"]["suppressed_rows"] == 1088
+
+
+def test_the_report_fits_its_typed_model_and_schema(adult):
+    from anonymization_pipeline.core.pipeline.report_model import RunReport, report_schema
+
+    result = anonymize(adult.head(3000), adult_policy({"k": 5, "max_suppression": 0.04, "beta_likeness": {"attribute": "occupation", "beta": 5}}, EIGHT, "occupation"))
+    report = RunReport.model_validate(result.report)
+
+    assert report.privacy.beta_achieved == pytest.approx(next(c.achieved for c in report.risk.criteria if c.criterion == "beta_likeness"), abs=1e-12)
+    assert set(report_schema()["properties"]) >= {"status", "rows", "privacy", "risk", "validation", "failures"}
