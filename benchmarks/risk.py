@@ -1,7 +1,8 @@
 """Risk-assessment speed and memory on Adult and on a generated 1,000,000-row table.
 
 Prints, for each table: seconds and peak traced memory of the class-based measures (classes,
-prosecutor risk, l-diversity variants, t-closeness distances), the population-uniqueness
+prosecutor risk, l-diversity variants, t-closeness distances: the privacy registry's criteria on
+the one class-count structure), the population-uniqueness
 estimators and the whole `assess_risk`; in the same run, the same class-based work as a pandas
 group-by (k, prosecutor, distinct l) and, on Adult, entropy l as a per-group apply, with ratios.
 Seconds are measured without memory tracing; peaks in a second, traced run.
@@ -25,8 +26,11 @@ import pandas as pd
 
 from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS, adult_hierarchy_path, load_adult
 from anonymization_pipeline.core.policy import validate_policy
-from anonymization_pipeline.core.risk import assess_risk, closeness, diversity
-from anonymization_pipeline.core.risk.classes import equivalence_classes
+from anonymization_pipeline.core.privacy.classes import PublishedClasses, published_classes
+from anonymization_pipeline.core.privacy.closeness import EqualDistanceTCloseness, OrderedDistanceTCloseness
+from anonymization_pipeline.core.privacy.criteria import DistinctLDiversity, EntropyLDiversity, RecursiveCLDiversity
+from anonymization_pipeline.core.privacy.encoding import sensitive_attribute
+from anonymization_pipeline.core.risk import assess_risk
 from anonymization_pipeline.core.risk.prosecutor import prosecutor_risk
 from anonymization_pipeline.core.risk.uniqueness import population_uniqueness
 
@@ -52,23 +56,34 @@ def traced_peak(work: Callable[[], object]) -> float:
     return peak / 2**20
 
 
+def regrouped(frame: pd.DataFrame, qis: list[str], sensitive: str) -> PublishedClasses:
+    """The one class-count structure, with the sensitive attribute's counts (the frame is the reference)."""
+    return published_classes(frame, qis, {sensitive: sensitive_attribute(frame[sensitive], sensitive, None)})
+
+
 def k_prosecutor_distinct(frame: pd.DataFrame, qis: list[str], sensitive: str) -> tuple[float, ...]:
     """The measures the pandas baseline computes, with our code."""
-    classes = equivalence_classes(frame, qis)
-    figures = prosecutor_risk(classes.sizes, 0.2)
-    counts = diversity.sensitive_counts(classes.row_class, frame[sensitive], classes.count)
-    return figures["highest_risk"], figures["average_risk"], figures["records_at_risk"], diversity.distinct_l(counts).min()
+    published = regrouped(frame, qis, sensitive)
+    figures = prosecutor_risk(published.sizes, 0.2)
+    kept = np.ones(published.count, dtype=bool)
+    distinct = DistinctLDiversity(sensitive, 1).achieved(published.classes, kept)
+    return figures["highest_risk"], figures["average_risk"], figures["records_at_risk"], distinct
 
 
 def class_based(frame: pd.DataFrame, qis: list[str], sensitive: str) -> None:
-    classes = equivalence_classes(frame, qis)
-    prosecutor_risk(classes.sizes, 0.2)
-    counts = diversity.sensitive_counts(classes.row_class, frame[sensitive], classes.count)
-    diversity.distinct_l(counts).min()
-    diversity.entropy_l(counts).min()
-    diversity.recursive_l(counts, 3.0).min()
-    closeness.equal_distance(counts)
-    closeness.ordered_distance(counts)
+    attribute = sensitive_attribute(frame[sensitive], sensitive, None)
+    published = published_classes(frame, qis, {sensitive: attribute})
+    prosecutor_risk(published.sizes, 0.2)
+    kept = np.ones(published.count, dtype=bool)
+    criteria = (
+        DistinctLDiversity(sensitive, 1),
+        EntropyLDiversity(sensitive, 1.0),
+        RecursiveCLDiversity(sensitive, 3.0, 1),
+        EqualDistanceTCloseness(attribute, 1.0),
+        OrderedDistanceTCloseness(attribute, 1.0),
+    )
+    for criterion in criteria:
+        criterion.achieved(published.classes, kept)
 
 
 def pandas_group_by(frame: pd.DataFrame, qis: list[str], sensitive: str) -> tuple[float, ...]:
@@ -130,7 +145,7 @@ def policy_for(qis: list[str], sensitive: str):
 
 
 def report(name: str, frame: pd.DataFrame, qis: list[str], sensitive: str, naive_entropy: bool) -> None:
-    classes = equivalence_classes(frame, qis)
+    classes = published_classes(frame, qis)
     policy = policy_for(qis, sensitive)
     print(f"\n== {name}: {len(frame):,} rows, {len(qis)} quasi-identifiers, {classes.count:,} classes")
     ours = seconds(lambda: class_based(frame, qis, sensitive))

@@ -68,12 +68,12 @@ def run_attack(args: argparse.Namespace) -> int:
     from anonymization_pipeline.core.policy import load_policy
     from anonymization_pipeline.core.risk import run_linkage_attack
     from anonymization_pipeline.core.risk.attack import TRUTH_COLUMN
-    from anonymization_pipeline.core.risk.hierarchy_tables import column_hierarchies
+    from anonymization_pipeline.core.privacy import build_hierarchies
 
     on = _columns(args.on)
     published = read_table(parse_location(args.published))
     external = read_table(parse_location(args.external))
-    hierarchies = column_hierarchies(load_policy(args.policy), external, on) if args.policy else {}
+    hierarchies = build_hierarchies(load_policy(args.policy), external, on) if args.policy else {}
     truth = _ground_truth(args.ground_truth, external.get(TRUTH_COLUMN), len(published))
     result = run_linkage_attack(published, external, on, hierarchies, ground_truth=truth)
     if args.json:

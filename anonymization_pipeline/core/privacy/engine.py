@@ -28,10 +28,10 @@ from anonymization_pipeline.core.privacy.result import PrivacyResult
 
 
 def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None, names: list[str] | None = None) -> dict[str, Hierarchy]:
-    """The hierarchy of each of `names` (default: every quasi-identifier, and the sensitive
-    attribute hierarchical t-closeness measures distances on). Interval, prefix and date
-    hierarchies are derived from `frame`'s values, so they need it; table hierarchies are read
-    from their files.
+    """The hierarchy of each of `names` that has one in the policy (default: every
+    quasi-identifier, and the sensitive attribute hierarchical t-closeness measures distances on).
+    Interval, prefix and date hierarchies are derived from `frame`'s values, so they need it;
+    table hierarchies are read from their files.
 
     >>> build_hierarchies(Policy.from_yaml("examples/adult/policy.yaml"))["sex"].height  # doctest: +SKIP
     2
@@ -43,7 +43,9 @@ def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None, names: 
             names.append(closeness.attribute)
     hierarchies = {}
     for name in names:
-        spec = policy.fields[name].hierarchy
+        spec = policy.fields[name].hierarchy if name in policy.fields else None
+        if spec is None:
+            continue
         if isinstance(spec, TableHierarchy):
             hierarchies[name] = read_table_hierarchy(name, spec)
             continue

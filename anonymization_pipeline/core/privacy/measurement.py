@@ -91,8 +91,7 @@ def measure_published(frame: pd.DataFrame, policy: Policy, reference: pd.DataFra
     if reference is not None:
         reference = measured_values(reference, policy, [name for name in measurable if name in reference.columns])
     sources = {name: reference[name] if reference is not None and name in measurable and name in reference.columns else frame[name] for name in names}
-    with_hierarchy = [name for name in names if policy.fields[name].hierarchy is not None]
-    hierarchies = build_hierarchies(policy, pd.DataFrame(sources), with_hierarchy)
+    hierarchies = build_hierarchies(policy, pd.DataFrame(sources), names)
     attributes = {name: _attribute(sources[name], name, hierarchies.get(name), policy) for name in names}
     classes = published_classes(frame, columns, attributes)
     criteria, problems = [], []

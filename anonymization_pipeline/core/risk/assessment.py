@@ -23,8 +23,7 @@ from anonymization_pipeline.core.privacy.criteria import DistinctLDiversity, Ent
 from anonymization_pipeline.core.privacy.engine import build_hierarchies
 from anonymization_pipeline.core.privacy.measurement import CriterionResult, Measurement, measure_published
 from anonymization_pipeline.core.risk.journalist import journalist_risk, population_class_sizes
-from anonymization_pipeline.core.risk.hierarchy_tables import hierarchy_tables
-from anonymization_pipeline.core.risk.matching import class_values, match_by_containment
+from anonymization_pipeline.core.risk.matching import class_values, hierarchy_tables, match_by_containment
 from anonymization_pipeline.core.risk.prosecutor import prosecutor_risk, records_by_risk_band, size_distribution
 from anonymization_pipeline.core.risk.uniqueness import population_uniqueness
 

@@ -21,8 +21,7 @@ import pandas as pd
 from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.privacy import Hierarchy, apply_transformation
 from anonymization_pipeline.core.risk.classes import equivalence_classes
-from anonymization_pipeline.core.risk.hierarchy_tables import hierarchy_tables
-from anonymization_pipeline.core.risk.matching import ClassMatches, class_values, match_by_containment, match_by_equality
+from anonymization_pipeline.core.risk.matching import ClassMatches, class_values, hierarchy_tables, match_by_containment, match_by_equality
 
 TRUTH_COLUMN = "benchmark_true_user_id"  # where benchmarks keep the hidden truth; never published, never joined on
 

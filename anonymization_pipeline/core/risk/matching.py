@@ -14,12 +14,15 @@ Two ways, both vectorised over the outside records:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from anonymization_pipeline.core.privacy.encoding import column_strings, distinct_strings
 from anonymization_pipeline.core.privacy.grouping import combine_codes, group_keys
+from anonymization_pipeline.core.privacy.hierarchies import Hierarchy
 from anonymization_pipeline.core.risk.classes import SUPPRESSED, PublishedClasses, column_codes
 
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
@@ -65,6 +68,22 @@ def match_by_equality(values: pd.DataFrame, targets: pd.DataFrame, columns: list
     found = pd.Index(class_keys).get_indexer(target_keys)
     target = np.flatnonzero(found >= 0)
     return ClassMatches(target=target.astype(np.int64), klass=found[target].astype(np.int64))
+
+
+def hierarchy_tables(hierarchies: Mapping[str, Hierarchy], frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The privacy engine's hierarchies as tables (original values, then one column per level),
+    each extended to cover `frame`'s values of its column: derived hierarchies are extended,
+    since an outside list holds values the published data never had.
+
+    >>> h = Hierarchy.from_rows("sex", [["F", "*"], ["M", "*"]])
+    >>> hierarchy_tables({"sex": h}, pd.DataFrame({"sex": ["F"]}))["sex"].shape
+    (2, 2)
+    """
+    tables = {}
+    for name, hierarchy in hierarchies.items():
+        covering = hierarchy.covering(distinct_strings(column_strings(frame[name]))) if name in frame.columns else hierarchy
+        tables[name] = pd.DataFrame(covering.table).astype(str)
+    return tables
 
 
 def _leaves_below(table: pd.DataFrame, node: str) -> pd.Index:
