@@ -31,7 +31,7 @@ def publish(
     write_table(records.frame, output)
     if report_dir is not None:
         write_report(report, assessment["plots"], report_dir)
-    return report
+    return report.to_dict()
 
 
 def assessment_directory(report_dir: Path, run_id: str) -> Path:

@@ -32,9 +32,9 @@ def build_report(
     assessment: Mapping[str, Any],
     policy: Policy,
     output: str | None,
-) -> dict[str, Any]:
-    """`output` describes where the data went (None: returned in-process, not written). The report
-    is checked against its typed model (`RunReport`), so report.json always fits its JSON Schema."""
+) -> RunReport:
+    """`output` describes where the data went (None: returned in-process, not written). Built once
+    as its typed model, so report.json always fits its JSON Schema."""
     audits = records.audits
     protected = audits[IDENTIFIERS_PROTECTED]
     applied = {**protected["applied"], **audits[SENSITIVE_PROTECTED]["applied"]}
@@ -61,8 +61,7 @@ def build_report(
         | {"risk_assessment": assessment.get("seconds", 0.0)},
         "source": audits[RAW_RECORDS]["source"],
     }
-    RunReport.model_validate(report)
-    return report
+    return RunReport.model_validate(report)
 
 
 def render_markdown(report: Mapping[str, Any]) -> str:
@@ -110,17 +109,18 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(report: Mapping[str, Any], plots: Mapping[str, str], directory: Path) -> dict[str, Path]:
+def write_report(report: RunReport, plots: Mapping[str, str], directory: Path) -> dict[str, Path]:
     """Write report.json, report.md and the self-contained report.html atomically.
 
     `plots` are base64 PNGs, as the risk stage returns them.
     """
     paths = {"json": directory / "report.json", "markdown": directory / "report.md", "html": directory / "report.html"}
     pngs = {name: base64.b64decode(data) for name, data in plots.items()}
+    document = report.to_dict()
     texts = {
-        "json": json.dumps(report, indent=2, default=str) + "\n",
-        "markdown": render_markdown(report),
-        "html": render_html_report(dict(report), pngs),
+        "json": json.dumps(document, indent=2, default=str) + "\n",
+        "markdown": render_markdown(document),
+        "html": render_html_report(document, pngs),
     }
     for kind, path in paths.items():
         with atomic_output(path) as temporary:

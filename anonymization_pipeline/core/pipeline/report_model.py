@@ -98,6 +98,10 @@ class RunReport(_Report):
     timings: dict[str, float]
     source: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data, with its published key names (`class`)."""
+        return self.model_dump(mode="json", by_alias=True)
+
 
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of report.json.

@@ -38,4 +38,4 @@ def anonymize(frame: pd.DataFrame, policy: Policy, keys: KeyProvider | None = No
     records = stages.protect_sensitive(records, policy, keys)
     assessment = stages.assess(records, policy, raw=frame)
     stages.release_gate(records, assessment)
-    return Result(records.frame, build_report(records, assessment, policy, output=None))
+    return Result(records.frame, build_report(records, assessment, policy, output=None).to_dict())
