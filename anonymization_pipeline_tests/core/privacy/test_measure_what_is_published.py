@@ -53,6 +53,7 @@ def problems(draw):
         "max_suppression": draw(st.sampled_from([0.0, 0.1, 0.3])),
         "metric": draw(st.sampled_from(["loss", "non_uniform_entropy", "discernibility"])),
         "suppression": draw(st.sampled_from(["mask", "remove"])),
+        "algorithm": draw(st.sampled_from(["optimal", "optimal", "mondrian"])),
     }
     if draw(st.booleans()):
         privacy["k"] = draw(st.integers(2, 4))
