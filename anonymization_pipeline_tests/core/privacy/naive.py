@@ -62,6 +62,15 @@ def passes(table: Table, members: list[int], criterion: tuple) -> bool:
         c, l = criterion[1], criterion[2]
         ordered = sorted(counts.values(), reverse=True)
         return len(ordered) >= l and ordered[0] < c * sum(ordered[l - 1 :])
+    if kind in ("beta", "enhanced", "delta"):
+        everything = Counter("" if v is None else str(v) for v in table.sensitive)
+        for value, count in counts.items():
+            p, q = count / n, everything[value] / len(table.sensitive)
+            if kind == "delta" and abs(math.log2(p / q)) >= criterion[1]:
+                return False
+            if kind != "delta" and (p - q) / q > (min(criterion[1], -math.log(q)) if kind == "enhanced" else criterion[1]):
+                return False
+        return True
     return emd(table, counts, n, criterion[1]) <= criterion[2] + 1e-12
 
 

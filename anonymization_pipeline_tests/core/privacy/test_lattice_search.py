@@ -15,6 +15,7 @@ from anonymization_pipeline.core.privacy.criteria import DistinctLDiversity, Ent
 from anonymization_pipeline.core.privacy.encoding import encode_table
 from anonymization_pipeline.core.privacy.hierarchies import Hierarchy
 from anonymization_pipeline.core.privacy.lattice_search import optimal_search
+from anonymization_pipeline.core.privacy.likeness import BetaLikeness, DeltaDisclosure
 from anonymization_pipeline.core.privacy.metrics import METRICS, make_metric
 from anonymization_pipeline_tests.core.privacy import naive
 
@@ -52,13 +53,15 @@ def problems(draw):
     criteria = []
     if draw(st.booleans()):
         criteria.append(("k", draw(st.integers(2, 5))))
-    kind = draw(st.sampled_from(["none", "distinct", "entropy", "recursive", "equal", "ordered", "hierarchical"]))
+    kind = draw(st.sampled_from(["none", "distinct", "entropy", "recursive", "equal", "ordered", "hierarchical", "beta", "enhanced", "delta"]))
     if kind == "distinct":
         criteria.append(("distinct", 2))
     elif kind == "entropy":
         criteria.append(("entropy", draw(st.sampled_from([1.7, 2.3]))))
     elif kind == "recursive":
         criteria.append(("recursive", draw(st.sampled_from([1.5, 3.0])), 2))
+    elif kind in ("beta", "enhanced", "delta"):
+        criteria.append((kind, draw(st.sampled_from([0.6, 1.3]))))
     elif kind in ("equal", "ordered") or (kind == "hierarchical" and "a" not in sensitive_values):
         criteria.append(("t", kind, draw(st.sampled_from([0.2137, 0.3791]))))
     if not criteria:
@@ -81,6 +84,10 @@ def _engine_criteria(criteria, table):
             made.append(EntropyLDiversity("s", c[1]))
         elif c[0] == "recursive":
             made.append(RecursiveCLDiversity("s", c[1], c[2]))
+        elif c[0] in ("beta", "enhanced"):
+            made.append(BetaLikeness(attribute, c[1], c[0] == "enhanced"))
+        elif c[0] == "delta":
+            made.append(DeltaDisclosure(attribute, c[1]))
         else:
             kind = {"equal": EqualDistanceTCloseness, "ordered": OrderedDistanceTCloseness, "hierarchical": HierarchicalDistanceTCloseness}
             made.append(kind[c[1]](attribute, c[2]))
