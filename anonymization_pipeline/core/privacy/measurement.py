@@ -32,7 +32,7 @@ class CriterionResult(BaseModel):
     description: str
     attribute: str | None
     achieved_key: str
-    achieved: float
+    achieved: int | float
     passed: bool
     classes: int
     classes_failing: int

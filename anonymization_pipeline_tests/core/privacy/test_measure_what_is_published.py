@@ -66,7 +66,8 @@ def problems(draw):
         privacy["beta_likeness"] = {"attribute": attribute, "beta": draw(st.sampled_from([0.5, 1.5])), "variant": model}
     elif model == "delta":
         privacy["delta_disclosure"] = {"attribute": attribute, "delta": draw(st.sampled_from([1.0, 2.0]))}
-    privacy.setdefault("k", 2) if set(privacy) <= {"max_suppression", "metric", "suppression"} else None
+    if not {"k", "l_diversity", "t_closeness", "beta_likeness", "delta_disclosure"} & set(privacy):
+        privacy["k"] = 2
     income = draw(st.sampled_from([{"method": "keep"}, {"method": "bucket", "params": {"edges": [0, 30_000, 60_000, 90_001]}}, {"method": "round", "params": {"base": 25_000}}]))
     return frame, privacy, income
 
