@@ -13,6 +13,7 @@ from anonymization_pipeline.core.io import describe_location, read_table
 from anonymization_pipeline.core.pipeline import StageOutput, stages
 from anonymization_pipeline.core.pipeline.classification import classify_fields
 from anonymization_pipeline.core.pipeline.publish import assessment_directory, publish, report_rejection
+from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.reporting import render_plots_markdown
 from anonymization_pipeline.orchestration import run_tags
@@ -135,23 +136,23 @@ def risk_assessment(
     settings: PipelineSettings,
     sensitive_protected: StageOutput,
     raw_records: StageOutput,
-) -> dict[str, Any]:
+) -> Assessment:
     """Re-identification risk of the candidate, the Great Expectations suite, and whether every
     target holds. Reads the raw records only to compare keyed digests of their identifiers."""
     policy = stage_policy(context, settings)
     run_dir = assessment_directory(settings.report_directory(policy), context.run_id)
     assessment = stages.assess(sensitive_protected, policy, raw_records.frame, run_dir / "data_docs")
-    if not assessment["passed"]:
+    if not assessment.passed:
         report_rejection(sensitive_protected, assessment, policy, run_dir)
-    figures = {key: value for key, value in assessment.items() if key != "plots"}
+    figures = assessment.model_dump(mode="json", exclude={"plots"})
     context.add_output_metadata(
         audit_metadata(context, policy, figures) | {"plots": dg.MetadataValue.md(render_plots_markdown(_pngs(assessment)))}
     )
     return assessment
 
 
-def _pngs(assessment: Mapping[str, Any]) -> dict[str, bytes]:
-    return {name: base64.b64decode(data) for name, data in assessment["plots"].items()}
+def _pngs(assessment: Assessment) -> dict[str, bytes]:
+    return {name: base64.b64decode(data) for name, data in assessment.plots.items()}
 
 
 @dg.asset(**DOWNSTREAM_STAGE, kinds={"parquet"})
@@ -160,7 +161,7 @@ def anonymized_dataset(
     settings: PipelineSettings,
     stage_io_manager: dg.ResourceParam[StageParquetIOManager],
     sensitive_protected: StageOutput,
-    risk_assessment: dict[str, Any],
+    risk_assessment: Assessment,
 ) -> dg.MaterializeResult:
     """The published output: written only when the assessment passed (write–audit–publish).
 

@@ -5,10 +5,9 @@ The gate itself is inside the stages (write–audit–publish); these checks mak
 visible in the UI and stop downstream materialization when one fails.
 """
 
-from typing import Any
-
 import dagster as dg
 
+from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.privacy.criteria import REGISTRY
 from anonymization_pipeline.orchestration.assets import risk_assessment
 
@@ -25,10 +24,10 @@ def _expectation_check(name: str, expectation: str, criterion: str | None = None
     described = f"privacy criterion '{criterion}' ({expectation})" if criterion else expectation
 
     @dg.asset_check(asset=risk_assessment, name=name, blocking=True, description=f"Great Expectations: {described}")
-    def check(risk_assessment: dict[str, Any]) -> dg.AssetCheckResult:
+    def check(risk_assessment: Assessment) -> dg.AssetCheckResult:
         results = [
             r
-            for r in risk_assessment["validation"]["results"]
+            for r in risk_assessment.validation.results
             if r["expectation"] == expectation and r.get("criterion") == criterion
         ]
         metadata = {
@@ -43,16 +42,16 @@ def _expectation_check(name: str, expectation: str, criterion: str | None = None
 
 
 @dg.asset_check(asset=risk_assessment, blocking=True, description="Prosecutor, average and records-at-risk thresholds")
-def risk_thresholds(risk_assessment: dict[str, Any]) -> dg.AssetCheckResult:
-    risk = risk_assessment["risk"]
-    prosecutor = risk.get("prosecutor", {})
+def risk_thresholds(risk_assessment: Assessment) -> dg.AssetCheckResult:
+    risk = risk_assessment.risk
+    prosecutor = risk.prosecutor
     return dg.AssetCheckResult(
-        passed=bool(risk["passed"]),
+        passed=risk.passed,
         metadata={
             "highest_prosecutor_risk": prosecutor.get("highest_risk"),
             "average_prosecutor_risk": prosecutor.get("average_risk"),
             "records_at_risk": prosecutor.get("records_at_risk"),
-            "unmet": dg.MetadataValue.json(risk["failures"]),
+            "unmet": dg.MetadataValue.json(risk.failures),
         },
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel
 
 from anonymization_pipeline.core.at_rest import STORAGE_KEY, seal, unseal
 from anonymization_pipeline.core.io.atomic_files import atomic_output
@@ -86,13 +87,20 @@ def _bound_to(asset_key: dg.AssetKey, partition: str | None) -> str:
 
 
 class JsonIOManager(_AssetFileIOManager):
-    """JSON for small results that hold figures and names only."""
+    """JSON for small results that hold figures and names only. A typed result (a pydantic model,
+    such as the risk assessment) is written as its JSON data and read back as the model the
+    consuming asset or check declares."""
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         path = self._path(context.asset_key, ".json")
+        data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
         with atomic_output(path) as temporary:
-            temporary.write_text(json.dumps(obj, indent=2, default=str), encoding="utf-8")
+            temporary.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
         context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
 
     def load_input(self, context: dg.InputContext) -> Any:
-        return json.loads(self._path(context.asset_key, ".json").read_text(encoding="utf-8"))
+        data = json.loads(self._path(context.asset_key, ".json").read_text(encoding="utf-8"))
+        declared = context.dagster_type.typing_type if context.dagster_type else None
+        if isinstance(declared, type) and issubclass(declared, BaseModel):
+            return declared.model_validate(data)
+        return data

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from anonymization_pipeline.core.io import describe_location, write_table
 from anonymization_pipeline.core.pipeline.report import build_report, write_report
+from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.pipeline.stages import release_gate
 from anonymization_pipeline.core.policy import Policy
@@ -16,7 +16,7 @@ from anonymization_pipeline.core.policy.model import Location
 
 def publish(
     records: StageOutput,
-    assessment: Mapping[str, Any],
+    assessment: Assessment,
     policy: Policy,
     output: Location,
     report_dir: Path | None,
@@ -30,7 +30,7 @@ def publish(
     report = build_report(records, assessment, policy, output=describe_location(output))
     write_table(records.frame, output)
     if report_dir is not None:
-        write_report(report, assessment["plots"], report_dir)
+        write_report(report, assessment.plots, report_dir)
     return report.to_dict()
 
 
@@ -40,7 +40,7 @@ def assessment_directory(report_dir: Path, run_id: str) -> Path:
     return report_dir / "assessments" / run_id
 
 
-def report_rejection(records: StageOutput, assessment: Mapping[str, Any], policy: Policy, directory: Path) -> None:
+def report_rejection(records: StageOutput, assessment: Assessment, policy: Policy, directory: Path) -> None:
     """Write the `not_published` report as soon as the assessment fails, so the reviewer sees why
     even when a blocking check stops the run before the publish stage."""
-    write_report(build_report(records, assessment, policy, output=None), assessment["plots"], directory)
+    write_report(build_report(records, assessment, policy, output=None), assessment.plots, directory)

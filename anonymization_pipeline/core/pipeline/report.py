@@ -15,7 +15,7 @@ from typing import Any
 
 from anonymization_pipeline.core.io.atomic_files import atomic_output
 from anonymization_pipeline.core.reporting import render_html_report, render_risk_markdown
-from anonymization_pipeline.core.pipeline.report_model import RunReport
+from anonymization_pipeline.core.pipeline.report_model import Assessment, RunReport
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.pipeline.stages import (
     IDENTIFIERS_PROTECTED,
@@ -29,7 +29,7 @@ from anonymization_pipeline.core.policy import Policy
 
 def build_report(
     records: StageOutput,
-    assessment: Mapping[str, Any],
+    assessment: Assessment,
     policy: Policy,
     output: str | None,
 ) -> RunReport:
@@ -46,19 +46,19 @@ def build_report(
         "tool": {"name": "anonymization_pipeline", "version": version("anonymization_pipeline")},
         "dataset": policy.dataset.name,
         "policy_sha256": policy.sha256(),
-        "status": "published" if assessment["passed"] else "not_published",
-        "output": output if assessment["passed"] else None,
+        "status": "published" if assessment.passed else "not_published",
+        "output": output if assessment.passed else None,
         "rows": row_accounting(records),
         "input": audits[RAW_RECORDS]["fingerprint"],
         "fields": fields,
         "key_ids": sorted({stats["key_id"] for stats in applied.values() if "key_id" in stats}),
         "dropped_unlisted": protected["dropped_unlisted"],
         "privacy": audits[QUASI_IDENTIFIERS_GENERALIZED].get("privacy"),
-        "failures": assessment["failures"],
-        "risk": assessment["risk"],
-        "validation": assessment["validation"],
+        "failures": assessment.failures,
+        "risk": assessment.risk,
+        "validation": assessment.validation,
         "timings": {stage: audit["seconds"] for stage, audit in audits.items() if "seconds" in audit}
-        | {"risk_assessment": assessment.get("seconds", 0.0)},
+        | {"risk_assessment": assessment.seconds},
         "source": audits[RAW_RECORDS]["source"],
     }
     return RunReport.model_validate(report)

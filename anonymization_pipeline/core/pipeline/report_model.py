@@ -70,12 +70,27 @@ class RiskSummary(_Report):
     criteria: list[CriterionResult] = Field(default_factory=list)
     sensitive: dict[str, dict[str, Any]]
     prosecutor: dict[str, Any]
+    attack: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 class ValidationReport(_Report):
     passed: bool
     results: list[dict[str, Any]]
     data_docs: str | None
+
+
+class Assessment(_Report):
+    """The risk_assessment stage's verdict on one candidate table, passed as it is to the release
+    gate, the report, the Dagster checks and the asset's metadata. `candidate_sha256` binds it to
+    the table it judged; `plots` are base64 PNGs (figures only, never a value)."""
+
+    candidate_sha256: str
+    passed: bool
+    failures: list[str]
+    risk: RiskSummary
+    validation: ValidationReport
+    plots: dict[str, str] = Field(default_factory=dict)
+    seconds: float = 0.0
 
 
 class RunReport(_Report):

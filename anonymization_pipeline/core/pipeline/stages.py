@@ -22,6 +22,7 @@ from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotM
 from anonymization_pipeline.core.io import AnyLocation, describe_location, table_fingerprint
 from anonymization_pipeline.core.io.daily_inputs import day_location, parse_day
 from anonymization_pipeline.core.operators import OperatorContext, get_operator
+from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.policy import FieldClass, Policy
 
@@ -136,7 +137,7 @@ def protect_sensitive(records: StageOutput, policy: Policy, keys: KeyProvider | 
     return records.then(SENSITIVE_PROTECTED, frame, audit)
 
 
-def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Path | None = None) -> dict[str, Any]:
+def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Path | None = None) -> Assessment:
     """Decide whether the candidate may be published: risk models, privacy targets, and the
     Great Expectations suite (schema, row reconciliation, k/l/t, no raw identifier leaked).
 
@@ -184,19 +185,19 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
         for result in validation.results
         if not result["success"] and result["criterion"] is None
     ]
-    return {
-        "candidate_sha256": candidate_sha256(records),
-        "passed": risk.passed and validation.passed,
-        "failures": failures,
-        "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
-        "validation": {
+    return Assessment(
+        candidate_sha256=candidate_sha256(records),
+        passed=risk.passed and validation.passed,
+        failures=failures,
+        risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
+        validation={
             "passed": validation.passed,
             "results": validation.results,
             "data_docs": str(validation.docs_index) if validation.docs_index else None,
         },
-        "plots": {name: base64.b64encode(png).decode("ascii") for name, png in plots.items()},
-        "seconds": _since(started),
-    }
+        plots={name: base64.b64encode(png).decode("ascii") for name, png in plots.items()},
+        seconds=_since(started),
+    )
 
 
 def linkage_attacks(
@@ -236,14 +237,14 @@ def candidate_sha256(records: StageOutput) -> str:
     return digest.hexdigest()
 
 
-def release_gate(records: StageOutput, assessment: Mapping[str, Any]) -> None:
+def release_gate(records: StageOutput, assessment: Assessment) -> None:
     """Write–audit–publish: nothing goes further unless this very table passed its assessment."""
-    if assessment.get("candidate_sha256") != candidate_sha256(records):
+    if assessment.candidate_sha256 != candidate_sha256(records):
         raise PrivacyTargetNotMet(
             "not published: the risk assessment was made for another table; materialize risk_assessment again"
         )
-    if not assessment["passed"]:
-        raise PrivacyTargetNotMet("not published: " + "; ".join(assessment["failures"]))
+    if not assessment.passed:
+        raise PrivacyTargetNotMet("not published: " + "; ".join(assessment.failures))
 
 
 def row_accounting(records: StageOutput) -> dict[str, int]:
