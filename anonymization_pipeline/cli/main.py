@@ -20,6 +20,7 @@ from anonymization_pipeline.cli import (
     policy_command,
     reidentify_command,
     run_command,
+    synthesize_command,
 )
 from anonymization_pipeline.core.errors import AnonymizerError
 
@@ -31,6 +32,7 @@ COMMAND_MODULES = [
     attack_command,
     keys_command,
     reidentify_command,
+    synthesize_command,
 ]
 
 
