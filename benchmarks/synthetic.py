@@ -60,7 +60,7 @@ def policy_for(columns: list[str], method: str, utility_target: str | None = Non
 
 def independent_columns(frame: pd.DataFrame, rows: int, rng: np.random.Generator) -> pd.DataFrame:
     """The baseline: each column drawn on its own from its observed values."""
-    return pd.DataFrame({c: frame[c].to_numpy()[rng.integers(0, len(frame), rows)] for c in frame.columns})
+    return pd.DataFrame({c: frame[c].take(rng.integers(0, len(frame), rows)).reset_index(drop=True) for c in frame.columns})
 
 
 def independent_scores(real: pd.DataFrame, synthetic: pd.DataFrame, numeric: list[str]) -> dict[str, float]:

@@ -48,7 +48,7 @@ def read_column(series: pd.Series) -> ColumnValues:
         return _category(name, series, missing)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         days = _days(series)
-        return ColumnValues(name, "date", True, False, series.dtype, days, None, missing)
+        return ColumnValues(name, "date", _all_integral(days, missing), False, series.dtype, days, None, missing)
     if pd.api.types.is_numeric_dtype(series.dtype):
         numbers = series.to_numpy(dtype=np.float64, na_value=np.nan)
         integer = pd.api.types.is_integer_dtype(series.dtype) or _all_integral(numbers, missing)
@@ -71,22 +71,25 @@ def read_column(series: pd.Series) -> ColumnValues:
 
 def write_column(values: ColumnValues, numbers: np.ndarray | None, categories: pd.Series | None, missing: np.ndarray) -> pd.Series:
     """Values drawn by a model back in the column's own form: the same dtype, text as text,
-    integers as integers, nulls where `missing`."""
+    integers as integers, dates as dates (in their time zone), nulls where `missing`."""
     if values.kind == "category":
         return pd.Series(categories, name=values.name, dtype=values.dtype).where(~missing)
-    whole = np.rint(numbers) if values.integer else numbers
+    whole = np.where(missing, 0.0, np.rint(numbers) if values.integer else numbers)
     if values.kind == "date":
         stamps = pd.Series((whole * NS_PER_DAY).astype("int64")).astype("datetime64[ns]").where(~missing)
         if values.text:
             return pd.Series(stamps.dt.strftime("%Y-%m-%d"), name=values.name, dtype=values.dtype).where(~missing)
-        return pd.Series(stamps.to_numpy(), name=values.name).astype(values.dtype)
+        zone = getattr(values.dtype, "tz", None)
+        if zone is not None:
+            stamps = stamps.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+        return stamps.astype(values.dtype).rename(values.name)
     if values.text:
         shown = pd.Series(whole.astype(np.int64) if values.integer else whole).astype("str")
         return pd.Series(shown.to_numpy(), name=values.name, dtype=values.dtype).where(~missing)
     column = pd.Series(whole, name=values.name).where(~missing)
-    if values.integer and pd.api.types.is_integer_dtype(values.dtype):
-        return column.astype(values.dtype if not missing.any() else "Int64")
-    return column.astype(values.dtype) if pd.api.types.is_float_dtype(values.dtype) else column
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return column.astype("Int64" if missing.any() else values.dtype)
+    return column.astype(values.dtype)
 
 
 def _category(name: str, series: pd.Series, missing: np.ndarray) -> ColumnValues:
@@ -99,7 +102,8 @@ def _spread(per_value: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _days(series: pd.Series) -> np.ndarray:
-    stamps = series.dt.tz_convert(None) if getattr(series.dt, "tz", None) is not None else series
+    """Days since 1970 on the wall clock (a zoned date keeps its local day and time)."""
+    stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
     nanoseconds = stamps.astype("datetime64[ns]").to_numpy().astype("int64").astype(np.float64)
     days = nanoseconds / NS_PER_DAY
     days[series.isna().to_numpy()] = np.nan

@@ -91,8 +91,8 @@ def row_keys(columns: list[SharedColumn], part: int) -> np.ndarray:
 
 def copies_of_unique(training: np.ndarray, rows: np.ndarray) -> float:
     """Share of `rows` equal to a training row that occurs exactly once in training."""
-    values, counts = np.unique(training, return_counts=True)
-    return float(np.isin(rows, values[counts == 1]).mean()) if len(rows) else 0.0
+    once = training[~pd.Series(training).duplicated(keep=False).to_numpy()]
+    return float(pd.Series(rows).isin(once).mean()) if len(rows) else 0.0
 
 
 def closest(reference: np.ndarray, queries: np.ndarray) -> np.ndarray:
@@ -104,7 +104,7 @@ def closest(reference: np.ndarray, queries: np.ndarray) -> np.ndarray:
 
 def copies_of_any(training: np.ndarray, rows: np.ndarray) -> float:
     """Share of `rows` equal to some training row: the share at distance 0, counted exactly."""
-    return float(np.isin(rows, training).mean()) if len(rows) else 0.0
+    return float(pd.Series(rows).isin(training).mean()) if len(rows) else 0.0
 
 
 def dcr_ratio(
