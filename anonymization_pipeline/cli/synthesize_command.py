@@ -80,7 +80,7 @@ def _print_summary(report: dict[str, Any], report_dir: Path) -> None:
     quality, privacy, utility = evaluation["quality"], evaluation["privacy"], evaluation["ml_utility"]
     rows = report["rows"]
     print(f"{report['status'].replace('_', ' ')}: synthetic {report['dataset']} ({report['method']}, seed {report['seed']})")
-    print(f"  rows: {rows['rows_in']} in ({rows['rows_holdout']} held out), {rows['rows_synthetic']} synthetic")
+    print(f"  rows: {rows['rows_in']} in ({rows['rows_holdout']} held out), {rows['rows_published']} synthetic")
     print(f"  quality {quality['score']}: column shapes {quality['column_shapes']}, pair trends {quality['pair_trends']}")
     if utility:
         print(f"  ml utility ({utility['target']}, {utility['metric']}): {utility['synthetic']} vs {utility['real']} trained on real")

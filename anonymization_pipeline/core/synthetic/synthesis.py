@@ -107,7 +107,7 @@ def build_candidate(frame: pd.DataFrame, policy: Policy, rows: int | None = None
         "output": None,
         "method": settings.method,
         "seed": seed,
-        "rows": {"rows_in": len(frame), "rows_training": len(training), "rows_holdout": held, "rows_synthetic": rows},
+        "rows": {"rows_in": len(frame), "rows_training": len(training), "rows_holdout": held, "rows_published": rows},
         "input": table_fingerprint(frame),
         "columns": _column_report(model, treatment, classification["dropped_unlisted"]),
         "structure": model.describe(),

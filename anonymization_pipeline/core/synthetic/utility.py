@@ -44,7 +44,7 @@ def ml_utility(columns: list[SharedColumn], target: str, seed: int) -> MlUtility
             chosen = rng.choice(len(y), TRAINING_ROWS, replace=False)
             x, y = x[chosen], y[chosen]
         model_class = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
-        model = model_class(categorical_features=categorical or None, random_state=seed)
+        model = model_class(categorical_features=categorical or None, random_state=seed % 2**32)
         test_x, test_y = _matrix(features, HOLDOUT), label.part(HOLDOUT).astype(np.float64)
         known = ~np.isnan(test_y)
         if len(np.unique(y)) < 2 and classify:
