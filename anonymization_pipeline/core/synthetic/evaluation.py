@@ -45,14 +45,18 @@ class TargetResult:
 def evaluate(
     training: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, utility_target: str | None, seed: int
 ) -> Evaluation:
-    """Quality against the training rows, utility and privacy against the hold-out; a large
-    synthetic table is judged on a uniform sample of EVALUATION_ROWS of its rows."""
-    if len(synthetic) > EVALUATION_ROWS:
-        synthetic = synthetic.sample(EVALUATION_ROWS, random_state=seed)
+    """Quality against the training rows, utility and privacy against the hold-out. A large
+    table is judged on a uniform sample of EVALUATION_ROWS of its rows (the copies of training
+    rows are still looked up among all of them)."""
+    synthetic, sampled_training = (
+        frame if len(frame) <= EVALUATION_ROWS else frame.sample(EVALUATION_ROWS, random_state=seed)
+        for frame in (synthetic, training)
+    )
     columns = shared_columns(training, holdout, synthetic)
+    compared = columns if sampled_training is training else shared_columns(sampled_training, holdout.iloc[:0], synthetic)
     with threadpool_limits(limits=EVALUATION_THREADS):
         return Evaluation(
-            quality=quality(columns),
+            quality=quality(compared),
             ml_utility=None if utility_target is None else ml_utility(columns, utility_target, seed),
             privacy=privacy_scores(columns, seed),
         )

@@ -54,7 +54,9 @@ def fit_model(frame: pd.DataFrame, settings: Synthetic, rng: np.random.Generator
         discretise(read_column(frame[name]), settings.max_bins, "uniform" if private else "observed")
         for name in frame.columns
     ]
-    codes = np.stack([column.codes for column in columns], axis=1)
+    codes = np.empty((len(frame), len(columns)), dtype=np.int64, order="F")
+    for c, column in enumerate(columns):
+        codes[:, c] = column.codes
     cardinalities = np.array([column.cardinality for column in columns], dtype=np.int64)
     if private:
         names = list(frame.columns)

@@ -31,8 +31,8 @@ class Network:
     tables: list[ConditionalTable]
 
     def sample(self, rows: int, rng: np.random.Generator) -> np.ndarray:
-        """`rows` × columns codes, parents first."""
-        codes = np.zeros((rows, len(self.cardinalities)), dtype=np.int64)
+        """`rows` × columns codes, parents first (column-major: each column is written whole)."""
+        codes = np.zeros((rows, len(self.cardinalities)), dtype=np.int64, order="F")
         for table in self.tables:
             configuration = joint_index(codes, table.parents, self.cardinalities)
             codes[:, table.child] = draw_rows(table.probabilities, configuration, rng)
