@@ -23,7 +23,8 @@ NS_PER_DAY = 86_400 * 10**9
 @dataclass(frozen=True)
 class ColumnValues:
     """A column read for modelling: numbers as float64 (dates as days since 1970), or categories
-    as text; `missing` marks the nulls. `text`/`dtype` say how to write values back."""
+    as codes into their sorted distinct values (-1: null); `missing` marks the nulls.
+    `text`/`dtype` say how to write values back."""
 
     name: str
     kind: Kind
@@ -31,8 +32,9 @@ class ColumnValues:
     text: bool
     dtype: object
     numbers: np.ndarray | None
-    categories: pd.Series | None
     missing: np.ndarray
+    codes: np.ndarray | None = None
+    distinct: pd.Index | None = None
 
 
 def read_column(series: pd.Series) -> ColumnValues:
@@ -44,29 +46,28 @@ def read_column(series: pd.Series) -> ColumnValues:
     """
     missing = series.isna().to_numpy()
     name = str(series.name)
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return _category(name, series, missing)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         days = _days(series)
-        return ColumnValues(name, "date", _all_integral(days, missing), False, series.dtype, days, None, missing)
-    if pd.api.types.is_numeric_dtype(series.dtype):
+        return ColumnValues(name, "date", _all_integral(days, missing), False, series.dtype, days, missing)
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         numbers = series.to_numpy(dtype=np.float64, na_value=np.nan)
         integer = pd.api.types.is_integer_dtype(series.dtype) or _all_integral(numbers, missing)
-        return ColumnValues(name, "number", bool(integer), False, series.dtype, numbers, None, missing)
-    codes, distinct = pd.factorize(series, use_na_sentinel=True)
-    if len(distinct) == 0:
-        return _category(name, series, missing)
+        return ColumnValues(name, "number", bool(integer), False, series.dtype, numbers, missing)
+    codes, distinct = pd.factorize(series, sort=True, use_na_sentinel=True)
+    category = ColumnValues(name, "category", False, True, series.dtype, None, missing, codes, distinct)
+    if len(distinct) == 0 or pd.api.types.is_bool_dtype(series.dtype):
+        return category
     text = pd.Series(distinct.astype("str"))
     if text.str.fullmatch(_ISO_DATE).all():
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         if parsed.notna().all():
-            return ColumnValues(name, "date", True, True, series.dtype, _spread(_days(parsed), codes), None, missing)
+            return ColumnValues(name, "date", True, True, series.dtype, _spread(_days(parsed), codes), missing)
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers.notna().all() and not text.str.contains(_LEADING_ZERO).any():
         integer = not text.str.contains(r"[.eE]").any()
         values = _spread(numbers.to_numpy(dtype=np.float64), codes)
-        return ColumnValues(name, "number", integer, True, series.dtype, values, None, missing)
-    return _category(name, series, missing)
+        return ColumnValues(name, "number", integer, True, series.dtype, values, missing)
+    return category
 
 
 def write_column(values: ColumnValues, numbers: np.ndarray | None, categories: pd.Series | None, missing: np.ndarray) -> pd.Series:
@@ -90,10 +91,6 @@ def write_column(values: ColumnValues, numbers: np.ndarray | None, categories: p
     if pd.api.types.is_integer_dtype(values.dtype):
         return column.astype("Int64" if missing.any() else values.dtype)
     return column.astype(values.dtype)
-
-
-def _category(name: str, series: pd.Series, missing: np.ndarray) -> ColumnValues:
-    return ColumnValues(name, "category", False, True, series.dtype, None, series, missing)
 
 
 def _spread(per_value: np.ndarray, codes: np.ndarray) -> np.ndarray:

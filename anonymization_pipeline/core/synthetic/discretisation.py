@@ -48,8 +48,8 @@ def discretise(values: ColumnValues, max_bins: int, within: Within) -> Discretis
     """
     has_null = bool(values.missing.any())
     if values.kind == "category":
-        codes, categories = pd.factorize(values.categories, sort=True, use_na_sentinel=True)
-        codes = np.where(codes < 0, len(categories), codes).astype(np.int64)
+        categories = values.distinct
+        codes = np.where(values.codes < 0, len(categories), values.codes).astype(np.int64)
         return Discretised(values, codes, len(categories) + has_null, has_null, categories, None)
     present = values.numbers[~values.missing]
     quantiles, edges = _bins(np.sort(present), max_bins, within, values.integer)
@@ -82,7 +82,8 @@ def _categories_of(column: Discretised, codes: np.ndarray) -> pd.Series:
 
 
 def _bins(ordered: np.ndarray, max_bins: int, within: Within, integer: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(quantile table per bin, inner edges for searchsorted(side='right'))."""
+    """(quantile table per bin, inner edges for searchsorted(side='right')). Observed edges are
+    values of the data, so every bin holds at least its lower edge."""
     if ordered.size == 0:
         return np.zeros((0, QUANTILES + 1)), np.zeros(0)
     distinct = np.unique(ordered)
@@ -95,9 +96,9 @@ def _bins(ordered: np.ndarray, max_bins: int, within: Within, integer: bool) -> 
         points = np.linspace(0.0, 1.0, QUANTILES + 1)
         table = edges[:-1, None] + points[None, :] * (edges[1:] - edges[:-1])[:, None]
         return table, edges[1:-1]
-    edges = np.unique(np.quantile(ordered, np.linspace(0.0, 1.0, max_bins + 1)))
+    edges = np.unique(np.quantile(ordered, np.linspace(0.0, 1.0, max_bins + 1), method="higher"))
     inner = edges[1:-1]
-    bounds = np.searchsorted(ordered, inner, side="right")
+    bounds = np.searchsorted(ordered, inner, side="left")
     starts = np.concatenate(([0], bounds))
     ends = np.concatenate((bounds, [ordered.size]))
     points = np.linspace(0.0, 1.0, QUANTILES + 1)

@@ -42,8 +42,7 @@ def shared_columns(*frames: pd.DataFrame) -> list[SharedColumn]:
     for name in frames[0].columns:
         values = read_column(pd.concat([frame[name] for frame in frames], ignore_index=True))
         if values.kind == "category":
-            codes, uniques = pd.factorize(values.categories, use_na_sentinel=True)
-            codes = np.where(codes < 0, len(uniques), codes).astype(np.int64)
+            codes = np.where(values.codes < 0, len(values.distinct), values.codes).astype(np.int64)
             columns.append(SharedColumn(str(name), "category", None, codes, bounds))
         else:
             columns.append(SharedColumn(str(name), values.kind, values.numbers, None, bounds))

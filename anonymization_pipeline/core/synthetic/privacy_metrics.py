@@ -63,7 +63,8 @@ def privacy_scores(columns: list[SharedColumn], seed: int) -> PrivacyScores:
     }
     parts = {"training": TRAIN, "synthetic": SYNTHETIC, "training queries": TRAIN}
     parts |= {"holdout queries": HOLDOUT, "synthetic queries": SYNTHETIC}
-    points = {name: encode_points(columns, parts[name], rows) for name, rows in chosen.items()}
+    scales = [PointScale.of(column) for column in columns]
+    points = {name: encode_points(columns, scales, parts[name], rows) for name, rows in chosen.items()}
     to_training = {part: closest(points["training"], points[f"{part} queries"]) for part in ("synthetic", "holdout")}
     p5 = {part: float(np.percentile(d, 5)) for part, d in to_training.items()}
     exact = {"synthetic": copies_of_any(keys[TRAIN], keys[SYNTHETIC]), "holdout": copies_of_any(keys[TRAIN], keys[HOLDOUT])}
@@ -126,24 +127,39 @@ def membership_auc(training_distances: np.ndarray, holdout_distances: np.ndarray
     return float(roc_auc_score(labels, -np.concatenate([training_distances, holdout_distances])))
 
 
-def encode_points(columns: list[SharedColumn], part: int, rows: np.ndarray) -> np.ndarray:
-    """The chosen `rows` of a part as points; scales and category slots come from training."""
-    blocks = []
-    for column in columns:
-        training, values = column.part(TRAIN), column.part(part)[rows]
+@dataclass(frozen=True)
+class PointScale:
+    """How one column becomes coordinates, read from the training rows: a number scaled by the
+    training range (plus a null flag), or a category as a one-hot slot."""
+
+    low: float
+    span: float
+    slots: np.ndarray | None
+
+    @classmethod
+    def of(cls, column: SharedColumn) -> PointScale:
+        training = column.part(TRAIN)
         if column.numeric:
             present = training[~np.isnan(training)]
-            low, high = (present.min(), present.max()) if present.size else (0.0, 1.0)
+            low, high = (float(present.min()), float(present.max())) if present.size else (0.0, 1.0)
+            return cls(low, high - low if high > low else 1.0, None)
+        size = int(column.codes.max(initial=0)) + 1
+        frequent = np.argsort(-np.bincount(training, minlength=size), kind="stable")[:TOP_CATEGORIES]
+        slots = np.full(size, len(frequent))
+        slots[frequent] = np.arange(len(frequent))
+        return cls(0.0, 1.0, slots)
+
+    def encode(self, values: np.ndarray) -> np.ndarray:
+        if self.slots is None:
             missing = np.isnan(values)
-            scaled = np.where(missing, 0.0, (values - low) / (high - low if high > low else 1.0))
-            blocks.append(np.stack([scaled, missing.astype(np.float64)], axis=1))
-        else:
-            size = int(column.codes.max(initial=0)) + 1
-            frequent = np.argsort(-np.bincount(training, minlength=size), kind="stable")[:TOP_CATEGORIES]
-            slot = np.full(size, len(frequent))
-            slot[frequent] = np.arange(len(frequent))
-            blocks.append(np.eye(len(frequent) + 1)[slot[values]] / np.sqrt(2))
-    return np.concatenate(blocks, axis=1)
+            scaled = np.where(missing, 0.0, (values - self.low) / self.span)
+            return np.stack([scaled, missing.astype(np.float64)], axis=1)
+        return np.eye(int(self.slots.max()) + 1)[self.slots[values]] / np.sqrt(2)
+
+
+def encode_points(columns: list[SharedColumn], scales: list[PointScale], part: int, rows: np.ndarray) -> np.ndarray:
+    """The chosen `rows` of a part as points."""
+    return np.concatenate([scale.encode(column.part(part)[rows]) for column, scale in zip(columns, scales)], axis=1)
 
 
 def _sample(size: int, rows: int, rng: np.random.Generator) -> np.ndarray:
