@@ -8,7 +8,7 @@ The names are imported on first use, so `import anonymization_pipeline.core.x` s
 
 from typing import Any
 
-__all__ = ["Policy", "Result", "anonymize"]
+__all__ = ["Policy", "Result", "anonymize", "synthesize"]
 
 
 def __getattr__(name: str) -> Any:
@@ -20,4 +20,8 @@ def __getattr__(name: str) -> Any:
         from anonymization_pipeline.core import pipeline
 
         return getattr(pipeline, name)
+    if name == "synthesize":
+        from anonymization_pipeline.core.synthetic import synthesize
+
+        return synthesize
     raise AttributeError(f"module 'anonymization_pipeline' has no attribute {name!r}")

@@ -21,6 +21,7 @@ from anonymization_pipeline.cli import (
     reidentify_command,
     report_command,
     run_command,
+    synthesize_command,
 )
 from anonymization_pipeline.core.errors import AnonymizerError
 
@@ -33,6 +34,7 @@ COMMAND_MODULES = [
     keys_command,
     reidentify_command,
     report_command,
+    synthesize_command,
 ]
 
 

@@ -22,12 +22,13 @@ from anonymization_pipeline.orchestration.environment import build_resources
 from anonymization_pipeline.orchestration.jobs import anonymization_job
 from anonymization_pipeline.orchestration.schedules import build_daily_schedule, stage_automation
 from anonymization_pipeline.orchestration.sensors import build_escalation_sensor
+from anonymization_pipeline.orchestration.synthetic_assets import synthetic_assets
 
 
 def build_definitions(policy_path: str) -> dg.Definitions:
     policy = load_policy(policy_path)
     return dg.Definitions(
-        assets=pipeline_assets(policy),
+        assets=pipeline_assets(policy) + synthetic_assets(policy),
         asset_checks=PIPELINE_CHECKS,
         jobs=[anonymization_job],
         schedules=[build_daily_schedule(anonymization_job, policy)],

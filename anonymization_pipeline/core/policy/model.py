@@ -446,6 +446,7 @@ class Policy(StrictModel):
     risk: Risk = Field(default_factory=Risk)
     retry: Retry = Field(default_factory=Retry)
     retention: Retention = Field(default_factory=Retention)
+    synthetic: Synthetic | None = None
 
     @model_validator(mode="after")
     def _attack_on_quasi_identifiers(self) -> Policy:
@@ -511,3 +512,8 @@ class Policy(StrictModel):
         from anonymization_pipeline.core.policy.loading import load_policy
 
         return load_policy(path)
+
+
+from anonymization_pipeline.core.policy.synthetic import Synthetic  # noqa: E402  (it builds on StrictModel and Location above)
+
+Policy.model_rebuild()
