@@ -412,6 +412,7 @@ class Policy(StrictModel):
     risk: Risk = Field(default_factory=Risk)
     retry: Retry = Field(default_factory=Retry)
     retention: Retention = Field(default_factory=Retention)
+    aggregates: Aggregates | None = None
 
     @model_validator(mode="after")
     def _attack_on_quasi_identifiers(self) -> Policy:
@@ -473,3 +474,8 @@ class Policy(StrictModel):
         from anonymization_pipeline.core.policy.loading import load_policy
 
         return load_policy(path)
+
+
+from anonymization_pipeline.core.policy.aggregates import Aggregates  # noqa: E402  (it builds on the models above)
+
+Policy.model_rebuild()
