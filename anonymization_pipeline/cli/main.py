@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from anonymization_pipeline.cli import (
+    aggregate_command,
     attack_command,
     audit_command,
+    budget_command,
     demo_command,
     keys_command,
     policy_command,
@@ -31,6 +33,8 @@ COMMAND_MODULES = [
     attack_command,
     keys_command,
     reidentify_command,
+    aggregate_command,
+    budget_command,
 ]
 
 

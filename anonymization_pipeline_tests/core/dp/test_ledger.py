@@ -177,14 +177,15 @@ def _spend_until_refused(url: str, start_at: float, step: float) -> int:
 
 
 def test_runs_at_once_never_spend_past_the_budget(ledger_url):
-    """Six processes race for ε 3 in steps of 0.1: exactly 30 reservations are granted in total."""
+    """Six processes race for ε 3 in steps of 0.1: exactly 30 reservations are granted in total,
+    and (the race being real) more than one process gets some."""
     BudgetLedger(ledger_url).dispose()  # tables exist before the race
-    start_at = time.time() + 1.5
-    with ProcessPoolExecutor(max_workers=6, mp_context=get_context("spawn")) as pool:
+    start_at = time.time() + 1.0
+    with ProcessPoolExecutor(max_workers=6, mp_context=get_context("fork")) as pool:
         granted = list(pool.map(_spend_until_refused, [ledger_url] * 6, [start_at] * 6, [0.1] * 6))
     book = BudgetLedger(ledger_url)
     try:
-        assert sum(granted) == 30
+        assert sum(granted) == 30 and sum(1 for count in granted if count) > 1
         assert book.spent("users", period_key("month")).epsilon == pytest.approx(3.0)
         assert len(book.history()) == 30
     finally:
