@@ -76,13 +76,29 @@ def laplace_scale(sensitivity: int, epsilon: float) -> float:
 
 @lru_cache(maxsize=256)
 def gaussian_scale(sensitivity: int, epsilon: float, delta: float) -> float:
-    """The discrete Gaussian scale whose zCDP, converted to (ε, δ), spends at most the declared ε."""
+    """The discrete Gaussian scale whose zCDP, converted to (ε, δ), spends at most the declared ε.
 
-    def private(scale: float):
-        gaussian = measurements.make_gaussian(_INTEGERS, metrics.l2_distance(T="i64"), scale)
-        return combinators.make_fix_delta(combinators.make_zCDP_to_approxDP(gaussian), delta)
+    At scale kΔ the zCDP is ρ = 1/(2k²) whatever Δ, so the search runs once per (ε, δ) on k, between
+    1/(2√(2ε)) (ρ = 4ε, too little noise) and 2√(2 ln(2/δ))/ε + 10 (enough): never where OpenDP's
+    map overflows. The scaled result is checked against OpenDP's map at the real sensitivity.
+    """
+    scale = sensitivity * _unit_gaussian_scale(epsilon, delta)
+    for _ in range(8):
+        if _approximate_gaussian(scale, delta).check(sensitivity, (epsilon, delta)):
+            return scale
+        scale = math.nextafter(scale * (1 + 1e-12), math.inf)
+    raise ConfigurationError(f"no discrete Gaussian scale gives epsilon {epsilon:g}, delta {delta:g}")
 
-    return binary_search_param(private, d_in=sensitivity, d_out=(epsilon, delta))
+
+@lru_cache(maxsize=64)
+def _unit_gaussian_scale(epsilon: float, delta: float) -> float:
+    bounds = (1 / (2 * math.sqrt(2 * epsilon)), 2 * math.sqrt(2 * math.log(2 / delta)) / epsilon + 10)
+    return binary_search_param(lambda k: _approximate_gaussian(k, delta), d_in=1, d_out=(epsilon, delta), bounds=bounds)
+
+
+def _approximate_gaussian(scale: float, delta: float) -> Measurement:
+    gaussian = measurements.make_gaussian(_INTEGERS, metrics.l2_distance(T="i64"), scale)
+    return combinators.make_fix_delta(combinators.make_zCDP_to_approxDP(gaussian), delta)
 
 
 @dataclass(frozen=True)
