@@ -6,7 +6,7 @@ The sensitivities of every query assume that adding or removing one person chang
 that person's own rows: each row's priority is a seeded hash of its content (never its position,
 which moves when another person's rows come or go), and a person keeps their `max_rows` rows of
 lowest priority. Identical rows share a priority and are interchangeable. Rows without a unit are
-each their own person.
+each their own person. Only the rows of people over the bound are hashed and sorted.
 """
 
 from __future__ import annotations
@@ -42,14 +42,15 @@ def bound_contributions(frame: pd.DataFrame, unit_column: str, max_rows: int, se
     units = int(codes.max()) + 1 if len(codes) else 0
     if not len(codes) or int(np.bincount(codes).max()) <= max_rows:
         return BoundedRows(frame, 0, units)
-    priority = pd.util.hash_pandas_object(frame, index=False, hash_key=_hash_key(seed)).to_numpy()
-    order = np.lexsort((priority, codes))
-    sorted_codes = codes[order]
+    crowded = np.flatnonzero(np.bincount(codes)[codes] > max_rows)
+    priority = pd.util.hash_pandas_object(frame.iloc[crowded], index=False, hash_key=_hash_key(seed)).to_numpy()
+    order = np.lexsort((priority, codes[crowded]))
+    sorted_codes = codes[crowded][order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     lengths = np.diff(np.r_[starts, len(order)])
     rank = np.arange(len(order)) - np.repeat(starts, lengths)
-    keep = np.zeros(len(order), dtype=bool)
-    keep[order[rank < max_rows]] = True
+    keep = np.ones(len(codes), dtype=bool)
+    keep[crowded[order[rank >= max_rows]]] = False
     return BoundedRows(frame[keep].reset_index(drop=True), int((~keep).sum()), units)
 
 

@@ -25,6 +25,7 @@ CONFIDENCE = 0.95
 """Every released value carries an interval that covers the exact statistic with this probability."""
 
 _INTEGERS = domains.vector_domain(domains.atom_domain(T="i64"))
+_CONTINUOUS_FROM = 1_000.0
 _KEYED_COUNTS = domains.map_domain(domains.atom_domain(T=str), domains.atom_domain(T="i64"))
 
 
@@ -59,7 +60,11 @@ def _laplace_noise(scale: float) -> tuple[Measurement, int]:
 
 @lru_cache(maxsize=256)
 def _gaussian_noise(scale: float) -> tuple[Measurement, int]:
+    """OpenDP sums the discrete Gaussian's mass for its accuracy, in time linear in the scale; past
+    `_CONTINUOUS_FROM` the continuous law is used, rounded up (the two differ by under one unit)."""
     noise = measurements.make_gaussian(_INTEGERS, metrics.l2_distance(T="i64"), scale)
+    if scale >= _CONTINUOUS_FROM:
+        return noise, math.ceil(accuracy.gaussian_scale_to_accuracy(scale, 1 - CONFIDENCE))
     return noise, integer_half_width(accuracy.discrete_gaussian_scale_to_accuracy(scale, 1 - CONFIDENCE))
 
 

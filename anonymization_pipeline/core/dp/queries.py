@@ -70,7 +70,7 @@ def _count_declared_keys(frame: pd.DataFrame, query: CountQuery, max_rows: int) 
     flat = np.zeros(len(frame), dtype=np.int64)
     present = np.ones(len(frame), dtype=bool)
     for column, size in zip(query.by, sizes):
-        codes = pd.Categorical(frame[column].astype("string"), categories=query.keys[column]).codes
+        codes, _ = key_codes(frame[column], query.keys[column])
         present &= codes >= 0
         flat = flat * size + codes
     exact = np.bincount(flat[present], minlength=math.prod(sizes))
@@ -82,13 +82,37 @@ def _count_declared_keys(frame: pd.DataFrame, query: CountQuery, max_rows: int) 
     ]
 
 
+def key_codes(column: pd.Series, keys: list[str] | None) -> tuple[np.ndarray, list[str]]:
+    """Each row's position among the labels (-1 where missing or not a key), and the labels: `keys`
+    (values compared as text), or without them the column's own distinct values. Hashes the
+    column once, then looks up only its distinct values."""
+    codes, uniques = pd.factorize(column)
+    texts = [str(value) for value in uniques]
+    if keys is None:
+        return codes.astype(np.int64), texts
+    position = {key: index for index, key in enumerate(keys)}
+    lookup = np.array([position.get(text, -1) for text in texts] + [-1], dtype=np.int64)
+    return lookup[codes], keys
+
+
 def _count_selected_keys(frame: pd.DataFrame, query: CountQuery, max_rows: int) -> list[ReleasedValue]:
     """Groups found in the data, released only where their noisy count passes the threshold."""
-    keys = frame[query.by].astype("string")
-    for column, allowed in query.keys.items():
-        keys = keys[keys[column].isin(allowed)]
-    groups = keys.dropna().value_counts(sort=False)
-    exact = {json.dumps(list(group)): int(count) for group, count in groups.items()}
+    flat = np.zeros(len(frame), dtype=np.int64)
+    present = np.ones(len(frame), dtype=bool)
+    names: list[list[str]] = []
+    for column in query.by:
+        codes, labels = key_codes(frame[column], query.keys.get(column))
+        names.append(labels)
+        present &= codes >= 0
+        flat = flat * len(names[-1]) + codes
+    groups, counts = np.unique(flat[present], return_counts=True)
+    exact = {}
+    for group, count in zip(groups.tolist(), counts.tolist()):
+        key = []
+        for labels in reversed(names):
+            group, index = divmod(group, len(labels))
+            key.append(labels[index])
+        exact[json.dumps(key[::-1])] = count
     selected = select_and_count(exact, max_rows, query.epsilon, query.delta)
     return [
         _interval(query, float(count), selected.half_width, by=dict(zip(query.by, json.loads(key))))
