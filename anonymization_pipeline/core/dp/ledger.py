@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from anonymization_pipeline.core.dp.ledger_location import ledger_url_from_environment
 from anonymization_pipeline.core.dp.ledger_schema import ABORTED, COMMITTED, RESERVED, RESET, audit, ledger, metadata
@@ -377,7 +377,12 @@ def _open(url: str) -> Engine:
     parsed = parse_sql_url(url)
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(parsed, poolclass=NullPool, connect_args={"timeout": _SQLITE_WAIT_SECONDS})
+            in_memory = parsed.database in (None, "", ":memory:")  # one shared connection, or nothing persists
+            engine = create_engine(
+                parsed,
+                poolclass=StaticPool if in_memory else NullPool,
+                connect_args={"timeout": _SQLITE_WAIT_SECONDS, "check_same_thread": False},
+            )
             event.listen(engine, "connect", _no_implicit_transactions)
             event.listen(engine, "begin", _begin_immediate)
             return engine
