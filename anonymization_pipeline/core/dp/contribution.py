@@ -43,7 +43,9 @@ def bound_contributions(frame: pd.DataFrame, unit_column: str, max_rows: int, se
     if not len(codes) or int(np.bincount(codes).max()) <= max_rows:
         return BoundedRows(frame, 0, units)
     crowded = np.flatnonzero(np.bincount(codes)[codes] > max_rows)
-    priority = pd.util.hash_pandas_object(frame.iloc[crowded], index=False, hash_key=_hash_key(seed)).to_numpy()
+    content = frame.drop(columns=unit_column).iloc[crowded]  # a unit's rows share the unit: it cannot order them
+    rows = pd.util.hash_pandas_object(content, index=False).to_numpy() if content.shape[1] else np.zeros(len(crowded), np.uint64)
+    priority = pd.util.hash_array(rows ^ _seed_mask(seed))  # pandas keys only text hashes; the seed enters here
     order = np.lexsort((priority, codes[crowded]))
     sorted_codes = codes[crowded][order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
@@ -54,6 +56,5 @@ def bound_contributions(frame: pd.DataFrame, unit_column: str, max_rows: int, se
     return BoundedRows(frame[keep].reset_index(drop=True), int((~keep).sum()), units)
 
 
-def _hash_key(seed: int) -> str:
-    """pandas wants a 16-character key; any seed maps to one."""
-    return hashlib.sha256(f"dp-truncation:{seed}".encode()).hexdigest()[:16]
+def _seed_mask(seed: int) -> np.uint64:
+    return np.uint64(int.from_bytes(hashlib.sha256(f"dp-truncation:{seed}".encode()).digest()[:8], "big"))
