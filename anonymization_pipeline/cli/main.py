@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from anonymization_pipeline.cli import (
+    aggregate_command,
     attack_command,
     audit_command,
+    budget_command,
     demo_command,
     keys_command,
     policy_command,
@@ -35,6 +37,8 @@ COMMAND_MODULES = [
     reidentify_command,
     report_command,
     synthesize_command,
+    aggregate_command,
+    budget_command,
 ]
 
 

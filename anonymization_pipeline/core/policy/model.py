@@ -447,6 +447,7 @@ class Policy(StrictModel):
     retry: Retry = Field(default_factory=Retry)
     retention: Retention = Field(default_factory=Retention)
     synthetic: Synthetic | None = None
+    aggregates: Aggregates | None = None
 
     @model_validator(mode="after")
     def _attack_on_quasi_identifiers(self) -> Policy:
@@ -515,5 +516,6 @@ class Policy(StrictModel):
 
 
 from anonymization_pipeline.core.policy.synthetic import Synthetic  # noqa: E402  (it builds on StrictModel and Location above)
+from anonymization_pipeline.core.policy.aggregates import Aggregates  # noqa: E402  (it builds on the models above)
 
 Policy.model_rebuild()
