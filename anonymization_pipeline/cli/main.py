@@ -18,6 +18,7 @@ from anonymization_pipeline.cli import (
     demo_command,
     keys_command,
     policy_command,
+    profile_command,
     reidentify_command,
     run_command,
 )
@@ -31,6 +32,7 @@ COMMAND_MODULES = [
     attack_command,
     keys_command,
     reidentify_command,
+    profile_command,
 ]
 
 

@@ -1,0 +1,170 @@
+"""The shape of a column's values when no format or word list names them: numbers and their range,
+how unique the values are, how many words they hold, whether they look like street addresses.
+
+These are the weakest evidence, used when neither a validated format, a word list nor the column
+name settles the kind: a column of distinct codes is an identifier, long distinct texts are free
+text, whole numbers between 0 and 120 centred on adult ages are ages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from anonymization_pipeline.core.profiling.kinds import Kind
+from anonymization_pipeline.core.profiling.value_formats import looks_like_birth_years
+
+NUMBER = r"^[+\-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?$"
+STREET_WORDS = (
+    "street|st|ave|avenue|road|rd|lane|ln|drive|dr|blvd|boulevard|way|court|ct|place|pl|square|sq|terrace|"
+    "crescent|close|highway|hwy|parkway|pkwy|suite|apt|strasse|straße|str|weg|gasse|platz|allee|ring|damm|"
+    "rue|chemin|impasse|allée|place|quai|calle|avenida|plaza|paseo|camino|carrer|via|viale|piazza|corso|"
+    "vicolo|straat|laan|plein|gracht|singel|kade|rua|travessa|largo|praça|praca|estrada|alameda"
+)
+LETTER = "[A-Za-zÀ-ÿ]"
+NUMBER_THEN_STREET = rf"(?i)^[0-9]+[a-z]?,?\s+({LETTER}+\.?\s+)*?({STREET_WORDS})\b"
+STREET_THEN_NUMBER = rf"(?i)\b({STREET_WORDS})\.?\s+[0-9]+[a-z]?\b"
+STREET_WORD_FIRST = rf"(?i)^({STREET_WORDS})\.?\s+{LETTER}"
+NUMBER_THEN_WORDS = rf"^[0-9]{{1,6}}[A-Za-z]?\s+[A-ZÀ-Þ]{LETTER}+(\s+{LETTER}+\.?){{1,5}}"
+USERNAME = r"^[a-z][a-z0-9._\-]{2,31}$"
+HEX_OR_UUID = r"^([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}|[0-9a-fA-F]{16,64})$"
+
+REFERENCE_DISTINCT = 0.95
+FREE_TEXT_WORDS = 6
+AGE_LIMIT = 120
+POSTCODE_DIGITS = (4, 5)
+
+
+@dataclass(frozen=True)
+class ValueShape:
+    """Figures about a column's sampled values, computed once with Arrow."""
+
+    size: int
+    distinct: int
+    numbers: np.ndarray = field(repr=False)
+    """The values that are plain numbers, as floats."""
+    letters_share: float
+    digits_share: float
+    spaces_share: float
+    mean_words: float
+    mean_length: float
+    same_length_share: float
+
+    @property
+    def distinct_ratio(self) -> float:
+        return self.distinct / self.size if self.size else 0.0
+
+    @property
+    def numeric_share(self) -> float:
+        return len(self.numbers) / self.size if self.size else 0.0
+
+    @property
+    def integers(self) -> bool:
+        return len(self.numbers) > 0 and bool(np.all(self.numbers == np.round(self.numbers)))
+
+
+def measure(values: pa.Array) -> ValueShape:
+    size = len(values)
+    numeric = pc.match_substring_regex(values, NUMBER)
+    numbers = pc.cast(values.filter(numeric), pa.float64()).to_numpy(zero_copy_only=False)
+    lengths = pc.utf8_length(values)
+    counts = pc.value_counts(lengths)
+    return ValueShape(
+        size=size,
+        distinct=len(pc.unique(values)),
+        numbers=numbers,
+        letters_share=_share(pc.not_equal(pc.utf8_lower(values), pc.utf8_upper(values)), size),
+        digits_share=_share(pc.match_substring_regex(values, r"[0-9]"), size),
+        spaces_share=_share(pc.match_substring(values, " "), size),
+        mean_words=_mean(pc.list_value_length(pc.utf8_split_whitespace(values))),
+        mean_length=_mean(lengths),
+        same_length_share=(max(counts.field("counts").to_pylist()) / size) if size else 0.0,
+    )
+
+
+def _share(mask: pa.Array, size: int) -> float:
+    return (pc.sum(mask).as_py() or 0) / size if size else 0.0
+
+
+def _mean(array: pa.Array) -> float:
+    return float(pc.mean(array).as_py() or 0.0)
+
+
+@dataclass(frozen=True)
+class ShapeGuess:
+    kind: Kind
+    confidence: float
+    detail: str
+
+
+def guess_from_shape(values: pa.Array, shape: ValueShape, numeric_source: bool) -> ShapeGuess:
+    """The kind the shape alone suggests; `number`, `category` or `text` when it suggests nothing personal."""
+    if not numeric_source and _looks_like_postcodes(values, shape):
+        return ShapeGuess(Kind.POSTAL_CODE, 0.5, "fixed-length digit strings with leading zeros kept, repeated")
+    if shape.numeric_share >= 0.95:
+        return _numeric_guess(shape)
+    if shape.mean_words >= FREE_TEXT_WORDS and shape.distinct_ratio >= 0.5 and not _is_address(values, shape):
+        return ShapeGuess(Kind.FREE_TEXT, 0.7, f"{shape.mean_words:.1f} words per value on average, {shape.distinct_ratio:.0%} distinct")
+    address = _address_share(values, shape)
+    if address >= 0.6 and shape.distinct_ratio >= 0.3:
+        return ShapeGuess(Kind.STREET_ADDRESS, 0.8 * address, f"{address:.0%} look like street addresses")
+    reference = _reference_share(values, shape)
+    if reference >= 0.9:
+        return ShapeGuess(
+            Kind.CUSTOMER_REFERENCE, 0.5 + 0.4 * shape.distinct_ratio, f"{shape.distinct_ratio:.0%} distinct codes without spaces"
+        )
+    if shape.distinct_ratio >= 0.9 and shape.mean_words >= 3 and shape.size >= 20:
+        return ShapeGuess(Kind.FREE_TEXT, 0.5, f"{shape.distinct_ratio:.0%} distinct texts of {shape.mean_words:.1f} words")
+    if shape.distinct <= max(20, shape.size // 10):
+        return ShapeGuess(Kind.CATEGORY, 0.5, f"{shape.distinct} distinct values")
+    return ShapeGuess(Kind.TEXT, 0.4, f"{shape.distinct_ratio:.0%} distinct texts")
+
+
+def _numeric_guess(shape: ValueShape) -> ShapeGuess:
+    numbers = shape.numbers
+    low, median, high = np.percentile(numbers, [5, 50, 95])
+    if shape.integers and numbers.min() >= 0 and numbers.max() <= AGE_LIMIT and 18 <= median <= 70 and high <= 92:
+        if high - low >= 10 and shape.distinct >= 10:
+            return ShapeGuess(Kind.AGE, 0.55, f"whole numbers {numbers.min():.0f}-{numbers.max():.0f}, median {median:.0f}")
+    this_year = date.today().year
+    if shape.integers and numbers.min() >= 1900 and numbers.max() <= this_year and looks_like_birth_years(numbers):
+        return ShapeGuess(Kind.DATE_OF_BIRTH, 0.5, f"years {numbers.min():.0f}-{numbers.max():.0f}, as birth years")
+    digits = np.floor(np.log10(np.maximum(np.abs(numbers), 1))) + 1
+    same_digits = np.bincount(digits.astype(int)).max() / len(numbers)
+    if shape.integers and shape.distinct_ratio >= REFERENCE_DISTINCT and shape.size >= 20 and same_digits >= 0.8 and median >= 1000:
+        return ShapeGuess(Kind.CUSTOMER_REFERENCE, 0.6, f"{shape.distinct_ratio:.0%} distinct whole numbers of equal length")
+    return ShapeGuess(Kind.NUMBER, 0.6, f"numbers {numbers.min():g} to {numbers.max():g}")
+
+
+def _address_share(values: pa.Array, shape: ValueShape) -> float:
+    if shape.digits_share < 0.5 or shape.letters_share < 0.5:
+        return 0.0
+    mask = pc.or_(
+        pc.or_(pc.match_substring_regex(values, NUMBER_THEN_STREET), pc.match_substring_regex(values, STREET_THEN_NUMBER)),
+        pc.or_(pc.match_substring_regex(values, NUMBER_THEN_WORDS), pc.match_substring_regex(values, STREET_WORD_FIRST)),
+    )
+    return _share(mask, shape.size)
+
+
+def _is_address(values: pa.Array, shape: ValueShape) -> bool:
+    return _address_share(values, shape) >= 0.6
+
+
+def _looks_like_postcodes(values: pa.Array, shape: ValueShape) -> bool:
+    if shape.numeric_share < 0.95 or shape.same_length_share < 0.95 or round(shape.mean_length) not in POSTCODE_DIGITS:
+        return False
+    leading_zero = _share(pc.starts_with(values, "0"), shape.size)
+    return leading_zero > 0 and 0.01 <= shape.distinct_ratio <= 0.9
+
+
+def _reference_share(values: pa.Array, shape: ValueShape) -> float:
+    """Share of values that are codes (digits or hex, no spaces), when nearly every value is distinct."""
+    if shape.distinct_ratio < REFERENCE_DISTINCT or shape.size < 20 or shape.spaces_share > 0.05:
+        return 0.0
+    coded = pc.or_(pc.match_substring_regex(values, r"[0-9]"), pc.match_substring_regex(values, HEX_OR_UUID))
+    username = pc.match_substring_regex(values, USERNAME)
+    return _share(pc.or_(coded, username), shape.size)
