@@ -16,7 +16,13 @@ from anonymization_pipeline.core.profiling.kinds import DIRECT_IDENTIFIER_KINDS,
 from anonymization_pipeline.core.profiling.sampling import ColumnSample
 from anonymization_pipeline.core.profiling.value_formats import FormatMatch, detect_formats
 from anonymization_pipeline.core.profiling.value_shapes import ValueShape, guess_from_shape, measure
-from anonymization_pipeline.core.profiling.value_vocabulary import VocabularyMatch, match_vocabularies, normalize_values
+from anonymization_pipeline.core.profiling.value_vocabulary import (
+    ORGANIZATION_SHARE,
+    VocabularyMatch,
+    match_vocabularies,
+    normalize_values,
+    organization_share,
+)
 
 FORMAT_SHARE = 0.6
 """Share of values in a validated format that decides the kind."""
@@ -55,7 +61,7 @@ def profile_column(sample: ColumnSample) -> ColumnProfile:
         return ColumnProfile(sample.name, FieldClass.NON_SENSITIVE, Kind.UNKNOWN, 0.0, evidence)
     shape = measure(sample.values)
     evidence.append(f"{shape.distinct} distinct ({shape.distinct_ratio:.0%})")
-    formats = detect_formats(sample.values, phone_named=hint is not None and hint.kind is Kind.PHONE)
+    formats = detect_formats(sample.values, hint.kind if hint is not None else None)
     strong = _best_format(formats, hint)
     if strong is not None and not (strong.kind in WEAK_FORMAT_KINDS and _accepts(hint, shape)):
         value_kind, confidence, detail = strong.kind, _confidence(strong.share, hint, strong.kind), strong.detail
@@ -81,6 +87,9 @@ def _from_values(sample: ColumnSample, shape: ValueShape, weak_format: FormatMat
     """What the values say when no decisive format does: a date format, a word list, or the shape."""
     if weak_format is not None:
         return weak_format.kind, 0.9 * weak_format.share, weak_format.detail
+    firms = organization_share(sample.values)
+    if firms >= ORGANIZATION_SHARE:
+        return Kind.ORGANIZATION, 0.6, f"{firms:.0%} carry a legal form (GmbH, Ltd, S.A., ...): names of firms"
     words = _best_vocabulary(sample, shape)
     if words is not None:
         return words.kind, 0.85 * words.share, words.detail

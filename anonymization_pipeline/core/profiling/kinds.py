@@ -38,6 +38,7 @@ class Kind(StrEnum):
     RELIGION = "religion"
     SEXUAL_ORIENTATION = "sexual_orientation"
     POLITICAL_OPINION = "political_opinion"
+    ORGANIZATION = "organization"
     DATE = "date"
     NUMBER = "number"
     CATEGORY = "category"

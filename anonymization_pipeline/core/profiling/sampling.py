@@ -79,7 +79,7 @@ def sample_table(frame: pd.DataFrame, size: int = DEFAULT_SAMPLE_SIZE, seed: int
 def sample_column(name: str, column: pd.Series, size: int, rng: np.random.Generator) -> ColumnSample:
     """Up to `size` present values of `column`, drawn without replacement, in their original order."""
     text = pc.utf8_trim_whitespace(text_array(column))
-    present = pc.invert(pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=MISSING_TOKENS), True))
+    present = pc.and_(pc.is_valid(text), pc.invert(pc.is_in(pc.utf8_lower(text), value_set=MISSING_TOKENS)))
     values = text.filter(present)
     if len(values) > size:
         values = values.take(pa.array(np.sort(rng.choice(len(values), size, replace=False))))

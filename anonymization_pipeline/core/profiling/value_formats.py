@@ -44,7 +44,10 @@ IPV4 = r"^\d{1,3}(\.\d{1,3}){3}$"
 IPV6 = r"^[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}$"
 IBAN = r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$"
 CARD = r"^[0-9]([ \-]?[0-9]){12,18}$"
-SSN_US = r"^\d{3}-\d{2}-\d{4}$"
+SSN_FORMATS = {
+    "US social security numbers": r"^\d{3}-\d{2}-\d{4}$",
+    "UK national insurance numbers": r"^[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]$",
+}
 ID_CANDIDATE = r"^[0-9A-Za-z][0-9A-Za-z .\-/]{5,24}$"
 ICD10 = r"^[A-TV-Z][0-9][0-9AB](\.?[0-9A-TV-Z]{1,4})?$"
 POSTCODE_FORMATS = {
@@ -98,10 +101,16 @@ DECISIVE_SHARE = 0.9
 """A format this many values are in ends the search: later detectors only cost time."""
 
 
-def detect_formats(values: pa.Array, phone_named: bool = False) -> list[FormatMatch]:
+DIGIT_CODE_KINDS = frozenset({Kind.POSTAL_CODE, Kind.NATIONAL_ID, Kind.CUSTOMER_REFERENCE, Kind.CREDIT_CARD, Kind.IBAN})
+"""Names that say which digit code a column holds: phone numbers (any 7 to 15 digits are possible
+somewhere) are then not looked for."""
+
+
+def detect_formats(values: pa.Array, hint: Kind | None = None) -> list[FormatMatch]:
     """The validated formats a share of `values` is in, in the order they are tried.
 
-    Every format but e-mail needs digits: a column without any skips them all.
+    Every format but e-mail needs digits: a column without any skips them all. `hint` is the kind
+    the column's name points to, if any: it lets unformatted phone numbers count, or rules phones out.
     """
     total = len(values)
     has_digits = pc.any(pc.match_substring_regex(values, "[0-9]")).as_py()
@@ -112,7 +121,10 @@ def detect_formats(values: pa.Array, phone_named: bool = False) -> list[FormatMa
     )
     found = []
     for detector in detectors:
-        match = detector(values, total) if detector is not _phone else _phone(values, total, phone_named)
+        if detector is _phone:
+            match = None if hint in DIGIT_CODE_KINDS else _phone(values, total, named=hint is Kind.PHONE)
+        else:
+            match = detector(values, total)
         if match is not None and match.share > 0:
             found.append(match)
             if match.share >= DECISIVE_SHARE:
@@ -183,9 +195,10 @@ _VALIDATORS: list[tuple[str, Callable[[str], bool]]] = []
 
 
 def _national_id(values: pa.Array, total: int) -> FormatMatch | None:
-    ssn = share(matching(values, SSN_US), total)
-    if ssn >= 0.5:
-        return FormatMatch(Kind.NATIONAL_ID, ssn, f"{ssn:.0%} are formatted as US social security numbers")
+    for scheme, pattern in SSN_FORMATS.items():
+        formatted = share(matching(pc.utf8_upper(values), pattern), total)
+        if formatted >= 0.5:
+            return FormatMatch(Kind.NATIONAL_ID, formatted, f"{formatted:.0%} are formatted as {scheme}")
     mask = pc.and_(matching(values, ID_CANDIDATE), pc.greater_equal(pc.count_substring_regex(values, r"[0-9]"), 6))
     fraction = share(mask, total)
     if fraction < 0.5:
@@ -206,9 +219,15 @@ def _national_id(values: pa.Array, total: int) -> FormatMatch | None:
 
 
 def _icd10(values: pa.Array, total: int) -> FormatMatch | None:
+    """Codes that repeat (a diagnosis is shared by many people) or carry the dot: `C345646` in a
+    column of distinct values is a reference, not a code."""
     mask = matching(values, ICD10)
     fraction = share(mask, total)
-    if fraction == 0 or len(pc.unique(values.filter(mask))) < 3:
+    codes = values.filter(mask)
+    distinct = len(pc.unique(codes))
+    if fraction == 0 or distinct < 3:
+        return None
+    if distinct / len(codes) > 0.5 and share(pc.match_substring(codes, "."), len(codes)) < 0.5:
         return None
     return FormatMatch(Kind.HEALTH_CODE, fraction, f"{fraction:.0%} are ICD-10 codes")
 

@@ -19,17 +19,11 @@ from anonymization_pipeline.core.profiling.kinds import Kind
 from anonymization_pipeline.core.profiling.value_formats import looks_like_birth_years
 
 NUMBER = r"^[+\-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?$"
-STREET_WORDS = (
-    "street|st|ave|avenue|road|rd|lane|ln|drive|dr|blvd|boulevard|way|court|ct|place|pl|square|sq|terrace|"
-    "crescent|close|highway|hwy|parkway|pkwy|suite|apt|strasse|straße|str|weg|gasse|platz|allee|ring|damm|"
-    "rue|chemin|impasse|allée|place|quai|calle|avenida|plaza|paseo|camino|carrer|via|viale|piazza|corso|"
-    "vicolo|straat|laan|plein|gracht|singel|kade|rua|travessa|largo|praça|praca|estrada|alameda"
-)
 LETTER = "[A-Za-zÀ-ÿ]"
-NUMBER_THEN_STREET = rf"(?i)^[0-9]+[a-z]?,?\s+({LETTER}+\.?\s+)*?({STREET_WORDS})\b"
-STREET_THEN_NUMBER = rf"(?i)\b({STREET_WORDS})\.?\s+[0-9]+[a-z]?\b"
-STREET_WORD_FIRST = rf"(?i)^({STREET_WORDS})\.?\s+{LETTER}"
-NUMBER_THEN_WORDS = rf"^[0-9]{{1,6}}[A-Za-z]?\s+[A-ZÀ-Þ]{LETTER}+(\s+{LETTER}+\.?){{1,5}}"
+HOUSE_NUMBER_FIRST = rf"^[0-9]{{1,6}}[A-Za-z]?,?\s+{LETTER}{{2,}}"
+"""`374 Robert Point`, `70, rue de Lemoine`."""
+HOUSE_NUMBER_AFTER = rf"^{LETTER}[A-Za-zÀ-ÿ.'\- ]{{2,60}},?\s[0-9]{{1,5}}[A-Za-z]?(\s*[\-/]\s*[0-9]{{1,5}})?(,|\s|$)"
+"""`Josefine-Kade-Allee 9-4`, `Largo Valente, 986`, `Flat 6` (then a line with the street)."""
 USERNAME = r"^[a-z][a-z0-9._\-]{2,31}$"
 HEX_OR_UUID = r"^([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}|[0-9a-fA-F]{16,64})$"
 
@@ -143,10 +137,7 @@ def _numeric_guess(shape: ValueShape) -> ShapeGuess:
 def _address_share(values: pa.Array, shape: ValueShape) -> float:
     if shape.digits_share < 0.5 or shape.letters_share < 0.5:
         return 0.0
-    mask = pc.or_(
-        pc.or_(pc.match_substring_regex(values, NUMBER_THEN_STREET), pc.match_substring_regex(values, STREET_THEN_NUMBER)),
-        pc.or_(pc.match_substring_regex(values, NUMBER_THEN_WORDS), pc.match_substring_regex(values, STREET_WORD_FIRST)),
-    )
+    mask = pc.or_(pc.match_substring_regex(values, HOUSE_NUMBER_FIRST), pc.match_substring_regex(values, HOUSE_NUMBER_AFTER))
     return _share(mask, shape.size)
 
 

@@ -130,6 +130,15 @@ MAJOR_CITIES = (
     "mexico city", "buenos aires", "warszawa", "warsaw", "krakow", "praha", "prague", "budapest", "stockholm",
     "oslo", "copenhagen", "kobenhavn", "helsinki", "athens", "istanbul",
 )
+COMPANY_FORM = (
+    r"(?i)(^|\s)(gmbh|llc|inc\.?|corp\.?|corporation|ltd\.?|limited|plc|lda\.?|ltda\.?|limitada|s\.?a\.?|s\.?a\.?s\.?|"
+    r"sarl|s\.?a\.?r\.?l\.?|eurl|snc|s\.?l\.?|s\.?l\.?u\.?|s\.?l\.?n\.?e|s\.?com\.?|s\.?coop\.?|s\.?r\.?l\.?|s\.?p\.?a\.?|"
+    r"b\.?v\.?|n\.?v\.?|vof|ag|kg|ohg|e\.?v\.?|group|groep|gruppe|and sons|& ?co\.?|& ?cie\.?|& ?partner|& ?söhne|"
+    r"et fils|e figli|e filhos|e hijos|y asociados|s/a)(,|\s|$)"
+)
+"""Legal forms and the words firms add to a name: `Pinto Lda.`, `Müller GmbH`, `Smith and Sons`."""
+ORGANIZATION_SHARE = 0.15
+"""Firms named after families: when this share carries a legal form, the rest are firms too."""
 LOCALES_WITH_PLACES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "pt_BR")
 PLACE_ATTRIBUTES = ("cities", "countries", "states", "regions", "departments", "provinces")
 
@@ -295,3 +304,8 @@ def _person_names(normalized: pa.Array, words: pa.ListArray, weights: np.ndarray
     looks_like = (names >= 1) & (known == count) & (count <= 5) & ~digits
     fraction = float(weights[looks_like].sum())
     return VocabularyMatch(Kind.PERSON_NAME, fraction, f"{fraction:.0%} are made of known first and last names")
+
+
+def organization_share(values: pa.Array) -> float:
+    """The share of values that carry a legal form, as firm names do."""
+    return (pc.sum(pc.match_substring_regex(values, COMPANY_FORM)).as_py() or 0) / len(values) if len(values) else 0.0
