@@ -258,7 +258,7 @@ def _date(values: pa.Array, total: int) -> FormatMatch | None:
     kind = Kind.DATE_OF_BIRTH if timed < 0.5 and looks_like_birth_years(years) else Kind.DATE
     iso_share = share(iso, total)
     what = "birth dates" if kind is Kind.DATE_OF_BIRTH else "dates"
-    return FormatMatch(kind, fraction, f"{fraction:.0%} are {what} ({iso_share:.0%} ISO), years {years.min()}-{years.max()}")
+    return FormatMatch(kind, fraction, f"{fraction:.0%} are {what} ({iso_share:.0%} ISO)")
 
 
 def _income_brackets(values: pa.Array, total: int) -> FormatMatch | None:

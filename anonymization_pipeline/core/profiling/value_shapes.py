@@ -123,15 +123,16 @@ def _numeric_guess(shape: ValueShape) -> ShapeGuess:
     low, median, high = np.percentile(numbers, [5, 50, 95])
     if shape.integers and numbers.min() >= 0 and numbers.max() <= AGE_LIMIT and 18 <= median <= 70 and high <= 92:
         if high - low >= 10 and shape.distinct >= 10:
-            return ShapeGuess(Kind.AGE, 0.55, f"whole numbers {numbers.min():.0f}-{numbers.max():.0f}, median {median:.0f}")
+            return ShapeGuess(Kind.AGE, 0.55, "whole numbers within 0-120, most of them adult ages")
     this_year = date.today().year
     if shape.integers and numbers.min() >= 1900 and numbers.max() <= this_year and looks_like_birth_years(numbers):
-        return ShapeGuess(Kind.DATE_OF_BIRTH, 0.5, f"years {numbers.min():.0f}-{numbers.max():.0f}, as birth years")
+        return ShapeGuess(Kind.DATE_OF_BIRTH, 0.5, f"years spread over {high - low:.0f} years, as birth years are")
     digits = np.floor(np.log10(np.maximum(np.abs(numbers), 1))) + 1
     same_digits = np.bincount(digits.astype(int)).max() / len(numbers)
     if shape.integers and shape.distinct_ratio >= REFERENCE_DISTINCT and shape.size >= 20 and same_digits >= 0.8 and median >= 1000:
         return ShapeGuess(Kind.CUSTOMER_REFERENCE, 0.6, f"{shape.distinct_ratio:.0%} distinct whole numbers of equal length")
-    return ShapeGuess(Kind.NUMBER, 0.6, f"numbers {numbers.min():g} to {numbers.max():g}")
+    kind = "whole numbers" if shape.integers else "numbers"
+    return ShapeGuess(Kind.NUMBER, 0.6, f"{kind} that fit no personal kind")
 
 
 def _address_share(values: pa.Array, shape: ValueShape) -> float:
