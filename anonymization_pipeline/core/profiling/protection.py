@@ -91,9 +91,9 @@ def interval_edges(numbers: np.ndarray, ceiling: float | None = None) -> list[fl
     [0, 27, 36, 45, 54, 63, 72, 81, 150]
     """
     inner = np.quantile(numbers, np.linspace(0, 1, INTERVAL_BINS + 1)[1:-1])
-    edges = sorted({_round(value) for value in inner})
-    low = 0.0 if numbers.min() >= 0 else -_magnitude_above(-numbers.min())
-    high = ceiling if ceiling is not None and numbers.max() < ceiling else _magnitude_above(numbers.max())
+    edges = sorted({_round(float(value)) for value in inner})
+    low = 0.0 if numbers.min() >= 0 else -_magnitude_above(-float(numbers.min()))
+    high = ceiling if ceiling is not None and numbers.max() < ceiling else _magnitude_above(float(numbers.max()))
     edges = [edge for edge in edges if low < edge < high]
     return [_plain(edge) for edge in [low, *edges, high]]
 
@@ -111,4 +111,5 @@ def _magnitude_above(value: float) -> float:
 
 
 def _plain(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
+    """Whole numbers without `.0`, and plain Python numbers (YAML cannot write numpy's)."""
+    return int(value) if float(value).is_integer() else float(value)

@@ -29,6 +29,8 @@ HEX_OR_UUID = r"^([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}
 
 REFERENCE_DISTINCT = 0.95
 FREE_TEXT_WORDS = 6
+LONG_TEXT_WORDS = 10
+"""Longer than any address, even one with its town and postcode on a second line."""
 AGE_LIMIT = 120
 POSTCODE_DIGITS = (4, 5)
 
@@ -101,7 +103,8 @@ def guess_from_shape(values: pa.Array, shape: ValueShape, numeric_source: bool) 
         return ShapeGuess(Kind.POSTAL_CODE, 0.5, "fixed-length digit strings with leading zeros kept, repeated")
     if shape.numeric_share >= 0.95:
         return _numeric_guess(shape)
-    if shape.mean_words >= FREE_TEXT_WORDS and shape.distinct_ratio >= 0.5 and not _is_address(values, shape):
+    long_texts = shape.mean_words >= LONG_TEXT_WORDS or not _is_address(values, shape)
+    if shape.mean_words >= FREE_TEXT_WORDS and shape.distinct_ratio >= 0.5 and long_texts:
         return ShapeGuess(Kind.FREE_TEXT, 0.7, f"{shape.mean_words:.1f} words per value on average, {shape.distinct_ratio:.0%} distinct")
     address = _address_share(values, shape)
     if address >= 0.6 and shape.distinct_ratio >= 0.3:
