@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from anonymization_pipeline.core.policy import FieldClass
 from anonymization_pipeline.core.profiling.column_names import NameHint, hint_from_name
 from anonymization_pipeline.core.profiling.kinds import DIRECT_IDENTIFIER_KINDS, Kind, class_of
@@ -24,6 +27,7 @@ from anonymization_pipeline.core.profiling.value_vocabulary import (
     organization_share,
 )
 
+DETECTION_LIMIT = 2_000
 FORMAT_SHARE = 0.6
 """Share of values in a validated format that decides the kind."""
 VOCABULARY_SHARE = 0.7
@@ -59,14 +63,15 @@ def profile_column(sample: ColumnSample) -> ColumnProfile:
     if sample.size == 0:
         evidence.append("no value to judge: the kind is unknown until the column holds data")
         return ColumnProfile(sample.name, FieldClass.NON_SENSITIVE, Kind.UNKNOWN, 0.0, evidence)
-    shape = measure(sample.values)
+    detected = detection_subset(sample.values)
+    shape = measure(detected, len(pc.unique(sample.values)), sample.size)
     evidence.append(f"{shape.distinct} distinct ({shape.distinct_ratio:.0%})")
-    formats = detect_formats(sample.values, hint.kind if hint is not None else None)
+    formats = detect_formats(detected, hint.kind if hint is not None else None)
     strong = _best_format(formats, hint)
     if strong is not None and not (strong.kind in WEAK_FORMAT_KINDS and _accepts(hint, shape)):
         value_kind, confidence, detail = strong.kind, _confidence(strong.share, hint, strong.kind), strong.detail
     else:
-        value_kind, confidence, detail = _from_values(sample, shape, strong)
+        value_kind, confidence, detail = _from_values(sample, detected, shape, strong)
     evidence.append(detail)
     kind = value_kind
     if hint is not None:
@@ -83,17 +88,28 @@ def profile_column(sample: ColumnSample) -> ColumnProfile:
     return ColumnProfile(sample.name, class_of(kind), kind, round(confidence, 2), evidence)
 
 
-def _from_values(sample: ColumnSample, shape: ValueShape, weak_format: FormatMatch | None) -> tuple[Kind, float, str]:
+def detection_subset(values: pa.Array) -> pa.Array:
+    """At most `DETECTION_LIMIT` values spread evenly over the sample: enough to estimate each
+    pattern's share within a few percent, whatever the sample size. Counts (distinct values, missing
+    cells) still come from the whole sample."""
+    if len(values) <= DETECTION_LIMIT:
+        return values
+    return values[:: len(values) // DETECTION_LIMIT][:DETECTION_LIMIT]
+
+
+def _from_values(
+    sample: ColumnSample, detected: pa.Array, shape: ValueShape, weak_format: FormatMatch | None
+) -> tuple[Kind, float, str]:
     """What the values say when no decisive format does: a date format, a word list, or the shape."""
     if weak_format is not None:
         return weak_format.kind, 0.9 * weak_format.share, weak_format.detail
-    firms = organization_share(sample.values)
+    firms = organization_share(detected)
     if firms >= ORGANIZATION_SHARE:
         return Kind.ORGANIZATION, 0.6, f"{firms:.0%} carry a legal form (GmbH, Ltd, S.A., ...): names of firms"
-    words = _best_vocabulary(sample, shape)
+    words = _best_vocabulary(detected, shape)
     if words is not None:
         return words.kind, 0.85 * words.share, words.detail
-    guess = guess_from_shape(sample.values, shape, sample.numeric_source)
+    guess = guess_from_shape(detected, shape, sample.numeric_source)
     return guess.kind, guess.confidence, guess.detail
 
 
@@ -117,12 +133,12 @@ def _accepts(hint: NameHint | None, shape: ValueShape) -> bool:
     return True
 
 
-def _best_vocabulary(sample: ColumnSample, shape: ValueShape) -> VocabularyMatch | None:
+def _best_vocabulary(values: pa.Array, shape: ValueShape) -> VocabularyMatch | None:
     """The word list that covers most values; person names only when no shorter list explains them
     (`White` is a surname and an ethnicity; `Austin` a first name and a city)."""
     if shape.letters_share < 0.5:
         return None
-    matches = match_vocabularies(sample.values, normalize_values(sample.values))
+    matches = match_vocabularies(values, normalize_values(values))
     lists = [match for match in matches if match.kind is not Kind.PERSON_NAME and match.share >= VOCABULARY_SHARE]
     if lists:
         return max(lists, key=lambda match: match.share)

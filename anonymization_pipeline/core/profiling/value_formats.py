@@ -36,6 +36,8 @@ NATIONAL_ID_MODULES = (
     "gb.nhs", "be.nn", "ca.sin", "in_.aadhaar", "pl.pesel", "se.personnummer", "no.fodselsnummer", "fi.hetu",
     "ch.ssn", "ie.pps", "at.vnr", "us.ssn", "us.itin", "mx.curp", "cn.ric", "za.idnr",
 )
+SCREENED_PER_SCHEME = 8
+"""A scheme must accept nearly all of the first few candidates before it is checked on more."""
 NATIONAL_ID_PASS = 0.9
 """Share of checked values one identifier scheme must accept: random digits pass a mod-11 check 1 time in 11."""
 
@@ -206,8 +208,11 @@ def _national_id(values: pa.Array, total: int) -> FormatMatch | None:
     if not _VALIDATORS:
         _VALIDATORS.extend(_national_id_validators())
     candidates = values.filter(mask)
+    first = candidates[:SCREENED_PER_SCHEME].to_pylist()
     best_scheme, best = "", 0.0
     for scheme, is_valid in _VALIDATORS:
+        if sum(1 for value in first if is_valid(value)) < NATIONAL_ID_PASS * len(first):
+            continue
         valid, _ = checked_share(candidates, is_valid)
         if valid > best:
             best_scheme, best = scheme, valid

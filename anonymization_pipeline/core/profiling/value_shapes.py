@@ -41,6 +41,8 @@ class ValueShape:
 
     size: int
     distinct: int
+    """Distinct values in the whole sample, which may be larger than the `size` values measured."""
+    sample_size: int
     numbers: np.ndarray = field(repr=False)
     """The values that are plain numbers, as floats."""
     letters_share: float
@@ -52,7 +54,7 @@ class ValueShape:
 
     @property
     def distinct_ratio(self) -> float:
-        return self.distinct / self.size if self.size else 0.0
+        return self.distinct / self.sample_size if self.sample_size else 0.0
 
     @property
     def numeric_share(self) -> float:
@@ -63,7 +65,8 @@ class ValueShape:
         return len(self.numbers) > 0 and bool(np.all(self.numbers == np.round(self.numbers)))
 
 
-def measure(values: pa.Array) -> ValueShape:
+def measure(values: pa.Array, distinct: int, sample_size: int) -> ValueShape:
+    """Figures over `values` (the detection subset); `distinct` is counted over the whole sample of `sample_size`."""
     size = len(values)
     numeric = pc.match_substring_regex(values, NUMBER)
     numbers = pc.cast(values.filter(numeric), pa.float64()).to_numpy(zero_copy_only=False)
@@ -71,7 +74,8 @@ def measure(values: pa.Array) -> ValueShape:
     counts = pc.value_counts(lengths)
     return ValueShape(
         size=size,
-        distinct=len(pc.unique(values)),
+        distinct=distinct,
+        sample_size=sample_size,
         numbers=numbers,
         letters_share=_share(pc.not_equal(pc.utf8_lower(values), pc.utf8_upper(values)), size),
         digits_share=_share(pc.match_substring_regex(values, r"[0-9]"), size),
@@ -116,7 +120,7 @@ def guess_from_shape(values: pa.Array, shape: ValueShape, numeric_source: bool) 
         )
     if shape.distinct_ratio >= 0.9 and shape.mean_words >= 3 and shape.size >= 20:
         return ShapeGuess(Kind.FREE_TEXT, 0.5, f"{shape.distinct_ratio:.0%} distinct texts of {shape.mean_words:.1f} words")
-    if shape.distinct <= max(20, shape.size // 10):
+    if shape.distinct <= max(20, shape.sample_size // 10):
         return ShapeGuess(Kind.CATEGORY, 0.5, f"{shape.distinct} distinct values")
     return ShapeGuess(Kind.TEXT, 0.4, f"{shape.distinct_ratio:.0%} distinct texts")
 
@@ -142,7 +146,7 @@ def _address_share(values: pa.Array, shape: ValueShape) -> float:
     if shape.digits_share < 0.5 or shape.letters_share < 0.5:
         return 0.0
     mask = pc.or_(pc.match_substring_regex(values, HOUSE_NUMBER_FIRST), pc.match_substring_regex(values, HOUSE_NUMBER_AFTER))
-    return _share(mask, shape.size)
+    return _share(mask, len(values))
 
 
 def _is_address(values: pa.Array, shape: ValueShape) -> bool:
@@ -152,7 +156,7 @@ def _is_address(values: pa.Array, shape: ValueShape) -> bool:
 def _looks_like_postcodes(values: pa.Array, shape: ValueShape) -> bool:
     if shape.numeric_share < 0.95 or shape.same_length_share < 0.95 or round(shape.mean_length) not in POSTCODE_DIGITS:
         return False
-    leading_zero = _share(pc.starts_with(values, "0"), shape.size)
+    leading_zero = _share(pc.starts_with(values, "0"), len(values))
     return leading_zero > 0 and 0.01 <= shape.distinct_ratio <= 0.9
 
 
@@ -162,4 +166,4 @@ def _reference_share(values: pa.Array, shape: ValueShape) -> float:
         return 0.0
     coded = pc.or_(pc.match_substring_regex(values, r"[0-9]"), pc.match_substring_regex(values, HEX_OR_UUID))
     username = pc.match_substring_regex(values, USERNAME)
-    return _share(pc.or_(coded, username), shape.size)
+    return _share(pc.or_(coded, username), len(values))
