@@ -105,7 +105,8 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "origine_ethnique", "etnia", "raza", "etnicita", "razza", "etniciteit", "afkomst", "raca",
     ),
     Kind.MARITAL_STATUS: (
-        "marital", "marital_status", "civil_status", "relationship_status", "familienstand", "situation_familiale",
+        "marital", "marital_status", "civil_status", "relationship_status", "relationship", "married", "ever_married",
+        "familienstand", "situation_familiale",
         "etat_civil", "estado_civil", "stato_civile", "burgerlijke_staat",
     ),
     Kind.EDUCATION: (
@@ -115,13 +116,15 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "opleiding", "opleidingsniveau", "educacao", "escolaridade",
     ),
     Kind.OCCUPATION: (
-        "occupation", "job", "job_title", "jobtitle", "profession", "employment", "workclass", "work_class",
+        "occupation", "job", "job_title", "jobtitle", "profession", "employment", "workclass", "work_class", "work_type",
         "employer", "beruf", "taetigkeit", "tatigkeit", "berufsbezeichnung", "metier", "emploi", "poste",
         "ocupacion", "profesion", "empleo", "puesto", "occupazione", "professione", "lavoro", "beroep",
         "functie", "ocupacao", "profissao", "emprego", "cargo",
     ),
     Kind.PLACE: (
         "city", "town", "country", "state", "region", "county", "province", "birthplace", "place_of_birth",
+        "latitude", "longitude", "lat", "lng", "lon", "geolocation", "coordinates", "gps", "breitengrad", "laengengrad",
+        "latitud", "longitud", "latitudine", "longitudine", "breedtegraad", "lengtegraad",
         "nationality", "citizenship", "native_country", "location", "municipality", "district", "residence",
         "stadt", "ort", "wohnort", "land", "bundesland", "staatsangehoerigkeit", "staatsangehorigkeit",
         "geburtsort", "ville", "pays", "commune", "departement", "nationalite", "lieu_de_naissance", "ciudad",
@@ -136,7 +139,9 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
     Kind.HEALTH: (
         "diagnosis", "diagnose", "condition", "medical_condition", "disease", "illness", "medical", "medication",
         "health", "health_status", "symptom", "symptoms", "allergy", "allergies", "blood_type", "blood_group",
-        "disability", "treatment", "hiv_status", "pregnancy", "krankheit", "erkrankung", "gesundheit",
+        "disability", "treatment", "hiv_status", "pregnancy", "pregnancies", "hypertension", "heart_disease", "stroke",
+        "diabetes", "diabetic", "bmi", "glucose", "cholesterol", "blood_pressure", "insulin", "heart_rate", "smoking",
+        "smoking_status", "smoker", "alcohol", "vaccination", "medical_history", "krankheit", "erkrankung", "gesundheit",
         "medikament", "blutgruppe", "behinderung", "maladie", "sante", "pathologie", "traitement",
         "groupe_sanguin", "enfermedad", "diagnostico", "salud", "tratamiento", "grupo_sanguineo", "malattia",
         "diagnosi", "salute", "patologia", "ziekte", "gezondheid", "bloedgroep", "doenca", "saude", "tratamento",

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
-from anonymization_pipeline.core.profiling.kinds import Kind
+from anonymization_pipeline.core.profiling.kinds import QUASI_IDENTIFIER_KINDS, SENSITIVE_KINDS, Kind
 
 CHECKED_PER_COLUMN = 48
 """How many regex-passing values each library check looks at."""
@@ -64,6 +64,7 @@ POSTCODE_FORMATS = {
 DATE_ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 DATE_OTHER = r"^(\d{1,2}[./\-]\d{1,2}[./\-]\d{4}|\d{4}[./]\d{1,2}[./]\d{1,2}|\d{1,2}[ \-][A-Za-z]{3,9}[ \-,]+\d{4}|[A-Za-z]{3,9} \d{1,2},? \d{4})$"
 TIME_OF_DAY = r"\d{2}:\d{2}"
+AGE_BAND = r"(?i)^(([0-9]{1,3}) ?(-|–|to) ?([0-9]{1,3})|[0-9]{1,3} ?\+|(under|over|<|>) ?[0-9]{1,3})( years)?$"
 INCOME_BRACKETS = (
     r"(?i)^[<>]=?\s*[$€£]?\s*[0-9][0-9.,]*\s*k?$",
     r"(?i)^[$€£]?\s*[0-9][0-9.,]*\s*k?\s*(-|–|to)\s*[$€£]?\s*[0-9][0-9.,]*\s*k$",
@@ -71,6 +72,7 @@ INCOME_BRACKETS = (
 )
 PHONE = r"^(\+|00)?[0-9 ().\-/]{6,24}( ?(x|ext\.?|#) ?[0-9]{1,6})?$"
 PHONE_FORMATTING = r"[+() .\-/]|^0"
+DECIMAL = r"^[+\-]?[0-9]+\.[0-9]+$"
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,11 @@ DECISIVE_SHARE = 0.9
 """A format this many values are in ends the search: later detectors only cost time."""
 
 
-DIGIT_CODE_KINDS = frozenset({Kind.POSTAL_CODE, Kind.NATIONAL_ID, Kind.CUSTOMER_REFERENCE, Kind.CREDIT_CARD, Kind.IBAN})
-"""Names that say which digit code a column holds: phone numbers (any 7 to 15 digits are possible
-somewhere) are then not looked for."""
+NOT_PHONE_KINDS = frozenset(
+    {Kind.NATIONAL_ID, Kind.CUSTOMER_REFERENCE, Kind.CREDIT_CARD, Kind.IBAN} | QUASI_IDENTIFIER_KINDS | SENSITIVE_KINDS
+)
+"""Names that say what else a column of digits holds (a postcode, an age, a latitude): phone numbers
+(any 7 to 15 digits are possible somewhere) are then not looked for."""
 
 
 def detect_formats(values: pa.Array, hint: Kind | None = None) -> list[FormatMatch]:
@@ -117,14 +121,14 @@ def detect_formats(values: pa.Array, hint: Kind | None = None) -> list[FormatMat
     total = len(values)
     has_digits = pc.any(pc.match_substring_regex(values, "[0-9]")).as_py()
     detectors = (
-        (_email, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _phone)
+        (_email, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands, _phone)
         if has_digits
         else (_email,)
     )
     found = []
     for detector in detectors:
         if detector is _phone:
-            match = None if hint in DIGIT_CODE_KINDS else _phone(values, total, named=hint is Kind.PHONE)
+            match = None if hint in NOT_PHONE_KINDS else _phone(values, total, named=hint is Kind.PHONE)
         else:
             match = detector(values, total)
         if match is not None and match.share > 0:
@@ -274,6 +278,18 @@ def _income_brackets(values: pa.Array, total: int) -> FormatMatch | None:
     return FormatMatch(Kind.INCOME, fraction, f"{fraction:.0%} are income brackets such as >50K or $20k-40k")
 
 
+def _age_bands(values: pa.Array, total: int) -> FormatMatch | None:
+    """`18-24`, `65+`, `under 18`: bands whose bounds are ages."""
+    mask = matching(values, AGE_BAND)
+    fraction = share(mask, total)
+    if fraction == 0:
+        return None
+    bounds = pc.extract_regex(values.filter(mask), r"(?P<bound>[0-9]{1,3})")
+    if pc.max(pc.cast(pc.struct_field(bounds, [0]), pa.int32())).as_py() > 120:
+        return None
+    return FormatMatch(Kind.AGE, fraction, f"{fraction:.0%} are age bands")
+
+
 def looks_like_birth_years(years: np.ndarray) -> bool:
     """Years of people alive now: spread over decades, none in the future, most adults' ages."""
     if len(years) < 5:
@@ -297,6 +313,7 @@ def _possible_phone(text: str) -> bool:
 
 def _phone(values: pa.Array, total: int, named: bool) -> FormatMatch | None:
     mask = pc.and_(matching(values, PHONE, ignore_case=True), pc.greater_equal(pc.count_substring_regex(values, r"[0-9]"), 7))
+    mask = pc.and_(mask, pc.invert(matching(values, DECIMAL)))
     fraction = share(mask, total)
     if fraction == 0:
         return None

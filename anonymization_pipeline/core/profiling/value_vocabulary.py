@@ -39,7 +39,8 @@ ETHNICITY = (
 MARITAL_STATUS = (
     "married", "single", "divorced", "widowed", "separated", "never married", "married civ spouse",
     "married spouse absent", "married af spouse", "domestic partnership", "civil partnership", "partnered",
-    "cohabiting", "engaged", "in a relationship", "ledig", "verheiratet", "geschieden", "verwitwet",
+    "cohabiting", "engaged", "in a relationship", "husband", "wife", "own child", "not in family", "unmarried",
+    "other relative", "ledig", "verheiratet", "geschieden", "verwitwet",
     "getrennt lebend", "eingetragene lebenspartnerschaft", "celibataire", "marie", "mariee", "divorce", "divorcee",
     "veuf", "veuve", "pacse", "pacsee", "soltero", "soltera", "casado", "casada", "divorciado", "divorciada",
     "viudo", "viuda", "separado", "celibe", "nubile", "sposato", "sposata", "coniugato", "coniugata",
@@ -139,6 +140,12 @@ COMPANY_FORM = (
 """Legal forms and the words firms add to a name: `Pinto Lda.`, `Müller GmbH`, `Smith and Sons`."""
 ORGANIZATION_SHARE = 0.15
 """Firms named after families: when this share carries a legal form, the rest are firms too."""
+PLACE_NAME_FORM = (
+    r"^((north|east|west|south|new|lake|port|saint|san|santa|sao|st) [a-z]+|"
+    r"[a-z]+(town|ton|land|ville|berg|burg|burgh|borough|bury|view|port|mouth|stad|furt|chester|fort|haven|side|"
+    r"shire|field|wood|ford|ham|dorf|hausen|heim|stadt|feld|dam|dijk|hoven|court|polis))$"
+)
+"""How place names are formed (`Lake Sarah`, `East Crystalport`, `Rosenheim`): towns the lists do not hold."""
 LOCALES_WITH_PLACES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "pt_BR")
 PLACE_ATTRIBUTES = ("cities", "countries", "states", "regions", "departments", "provinces")
 
@@ -270,6 +277,8 @@ def match_vocabularies(values: pa.Array, normalized: pa.Array) -> list[Vocabular
         if len(distinct) > MAX_DISTINCT.get(kind, total):
             continue
         covered = np.fromiter(map(vocabulary(kind).__contains__, distinct_text), dtype=bool, count=len(distinct))
+        if kind is Kind.PLACE:
+            covered |= pc.match_substring_regex(distinct, PLACE_NAME_FORM).to_numpy(zero_copy_only=False)
         fraction = float(weights[covered].sum())
         if fraction > 0:
             found.append(VocabularyMatch(kind, fraction, f"{fraction:.0%} are {kind.value.replace('_', ' ')} values"))

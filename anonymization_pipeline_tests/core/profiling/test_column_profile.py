@@ -42,6 +42,9 @@ OBFUSCATED = [
     ("free text", [f"Customer {i} called about the delivery and asked for a refund today" for i in range(100)], Kind.FREE_TEXT),
     ("codes", [f"U{n:08d}" for n in range(0, 7_919 * 300, 7_919)], Kind.CUSTOMER_REFERENCE),
     ("user names", [f"user.{n}" for n in range(300)], Kind.CUSTOMER_REFERENCE),
+    ("age bands", repeated(["18-24", "25-34", "35 to 44", "65+", "under 18"]), Kind.AGE),
+    ("generated towns", [f"{prefix} {name}" for prefix in ["North", "Lake", "Port"] for name in ["Sarah", "Jamesville", "Crystalport"]] * 5, Kind.PLACE),
+    ("latitudes", [f"{x:.5f}" for x in np.random.default_rng(1).uniform(-90, 90, 300)], Kind.NUMBER),
     ("categories", repeated(["web", "mobile", "store"]), Kind.CATEGORY),
     ("prices", [f"{n * 1.37:.2f}" for n in range(300)], Kind.NUMBER),
 ]
@@ -61,6 +64,7 @@ NAMED = [
     ("orientacao_sexual", ["heterossexual", "gay"] * 20, Kind.SEXUAL_ORIENTATION),
     ("customerEmail", [f"broken address {n}" for n in range(30)], Kind.EMAIL),
     ("telefone", ["912345678", "213456789", "961234567"] * 10, Kind.PHONE),
+    ("latitude", [f"{x:.5f}" for x in np.random.default_rng(1).uniform(-90, 90, 300)], Kind.PLACE),
 ]
 
 
