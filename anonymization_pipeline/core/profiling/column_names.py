@@ -166,6 +166,7 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
     ),
 }
 
+_PHRASES = [(kind, phrase, phrase.replace("_", "")) for kind, phrases in VOCABULARY.items() for phrase in phrases]
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -204,10 +205,8 @@ def hint_from_name(name: str) -> NameHint | None:
     joined = "".join(words)
     padded = "_" + "_".join(words) + "_"
     best: NameHint | None = None
-    for kind, phrases in VOCABULARY.items():
-        for phrase in phrases:
-            compact = phrase.replace("_", "")
-            found = compact in joined if len(compact) >= COMPOUND_MIN_LENGTH else f"_{phrase}_" in padded
-            if found and (best is None or len(compact) > len(best.phrase.replace("_", ""))):
-                best = NameHint(kind, phrase)
+    for kind, phrase, compact in _PHRASES:
+        found = compact in joined if len(compact) >= COMPOUND_MIN_LENGTH else f"_{phrase}_" in padded
+        if found and (best is None or len(compact) > len(best.phrase.replace("_", ""))):
+            best = NameHint(kind, phrase)
     return best

@@ -17,7 +17,7 @@ from anonymization_pipeline.core.policy import FieldClass
 from anonymization_pipeline.core.profiling.column_names import NameHint, hint_from_name
 from anonymization_pipeline.core.profiling.kinds import DIRECT_IDENTIFIER_KINDS, Kind, class_of
 from anonymization_pipeline.core.profiling.sampling import ColumnSample
-from anonymization_pipeline.core.profiling.value_formats import FormatMatch, detect_formats
+from anonymization_pipeline.core.profiling.value_formats import FormatMatch, TextShape, detect_formats
 from anonymization_pipeline.core.profiling.value_shapes import ValueShape, guess_from_shape, measure
 from anonymization_pipeline.core.profiling.value_vocabulary import (
     ORGANIZATION_SHARE,
@@ -66,7 +66,8 @@ def profile_column(sample: ColumnSample) -> ColumnProfile:
     detected = detection_subset(sample.values)
     shape = measure(detected, len(pc.unique(sample.values)), sample.size)
     evidence.append(f"{shape.distinct} distinct ({shape.distinct_ratio:.0%})")
-    formats = detect_formats(detected, hint.kind if hint is not None else None)
+    text = TextShape(has_digits=shape.digits_share > 0, plain_numbers=shape.numeric_share == 1.0)
+    formats = detect_formats(detected, hint.kind if hint is not None else None, text)
     strong = _best_format(formats, hint)
     if strong is not None and not (strong.kind in WEAK_FORMAT_KINDS and _accepts(hint, shape)):
         value_kind, confidence, detail = strong.kind, _confidence(strong.share, hint, strong.kind), strong.detail

@@ -72,6 +72,7 @@ INCOME_BRACKETS = (
 )
 PHONE = r"^(\+|00)?[0-9 ().\-/]{6,24}( ?(x|ext\.?|#) ?[0-9]{1,6})?$"
 PHONE_FORMATTING = r"[+() .\-/]|^0"
+PLAIN_NUMBER = r"^[+\-]?[0-9]+(\.[0-9]+)?$"
 DECIMAL = r"^[+\-]?[0-9]+\.[0-9]+$"
 
 
@@ -112,19 +113,21 @@ NOT_PHONE_KINDS = frozenset(
 (any 7 to 15 digits are possible somewhere) are then not looked for."""
 
 
-def detect_formats(values: pa.Array, hint: Kind | None = None) -> list[FormatMatch]:
+def detect_formats(values: pa.Array, hint: Kind | None = None, shape: TextShape | None = None) -> list[FormatMatch]:
     """The validated formats a share of `values` is in, in the order they are tried.
 
-    Every format but e-mail needs digits: a column without any skips them all. `hint` is the kind
-    the column's name points to, if any: it lets unformatted phone numbers count, or rules phones out.
+    `hint` is the kind the column's name points to, if any: it lets unformatted phone numbers count,
+    or rules phones out. `shape` skips formats the values cannot be in: without digits only e-mail
+    is left; plain numbers can only be card numbers or identifiers (or phones, when so named).
     """
     total = len(values)
-    has_digits = pc.any(pc.match_substring_regex(values, "[0-9]")).as_py()
-    detectors = (
-        (_email, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands, _phone)
-        if has_digits
-        else (_email,)
-    )
+    shape = shape or TextShape.of(values)
+    if not shape.has_digits:
+        detectors: tuple = (_email,)
+    elif shape.plain_numbers:
+        detectors = (_card, _national_id, _phone) if hint is Kind.PHONE else (_card, _national_id)
+    else:
+        detectors = (_email, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands, _phone)
     found = []
     for detector in detectors:
         if detector is _phone:
@@ -136,6 +139,19 @@ def detect_formats(values: pa.Array, hint: Kind | None = None) -> list[FormatMat
             if match.share >= DECISIVE_SHARE:
                 break
     return found
+
+
+@dataclass(frozen=True)
+class TextShape:
+    """What decides which formats are worth trying."""
+
+    has_digits: bool
+    plain_numbers: bool
+
+    @classmethod
+    def of(cls, values: pa.Array) -> TextShape:
+        plain = bool(len(values)) and bool(pc.all(pc.match_substring_regex(values, PLAIN_NUMBER)).as_py())
+        return cls(plain or bool(pc.any(pc.match_substring_regex(values, "[0-9]")).as_py()), plain)
 
 
 def _email(values: pa.Array, total: int) -> FormatMatch | None:
