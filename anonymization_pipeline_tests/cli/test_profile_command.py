@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from sqlalchemy import MetaData, Table, create_engine
+from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import DropTable
 
 from anonymization_pipeline.cli.main import main
 from anonymization_pipeline.core.datasets import generate_users
@@ -91,6 +96,24 @@ def test_a_sqlite_table_is_profiled_like_a_file(tmp_path, capsys):
     assert main(["profile", f"sqlite:///{database}#people", "--json"]) == 0
     columns = json.loads(capsys.readouterr().out)["columns"]
     assert {name: entry["class"] for name, entry in columns.items()} == DEMO_CLASSES
+
+
+def test_a_postgresql_table_is_profiled_from_its_first_rows(capsys):
+    url = os.environ.get("ANONYMIZER_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("ANONYMIZER_TEST_POSTGRES_URL is not set: PostgreSQL profile test not run")
+    table = f"profile_{uuid.uuid4().hex[:12]}"
+    write_table(generate_users(500, seed=5), parse_location(f"{url}#{table}"))
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        assert main(["profile", f"{url}#{table}", "--json", "--sample", "100"]) == 0
+        profiled = json.loads(capsys.readouterr().out)
+        assert {name: entry["class"] for name, entry in profiled["columns"].items()} == DEMO_CLASSES
+        assert profiled["columns"]["income"]["evidence"][0] == "100 non-missing values sampled of 500 rows read (0 missing)"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(DropTable(Table(table, MetaData()), if_exists=True))
+        engine.dispose()
 
 
 def test_a_column_of_nulls_has_kind_unknown_and_is_dropped(tmp_path, capsys):

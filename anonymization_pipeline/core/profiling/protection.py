@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from anonymization_pipeline.core.policy import FieldClass
+from anonymization_pipeline.core.policy.model import GENERALIZE
 from anonymization_pipeline.core.profiling.column_profile import ColumnProfile
 from anonymization_pipeline.core.profiling.kinds import Kind
 from anonymization_pipeline.core.profiling.sampling import ColumnSample
@@ -47,7 +48,7 @@ def protection(profile: ColumnProfile, sample: ColumnSample) -> dict[str, Any]:
     >>> from anonymization_pipeline.core.profiling.column_profile import profile_column
     >>> sample = ColumnSample("zip", pa.array(["02139", "02141", "10001"] * 10), 30, 0)
     >>> protection(profile_column(sample), sample)
-    {'class': 'quasi_identifier', 'hierarchy': {'prefix': [3, 1]}}
+    {'class': 'quasi_identifier', 'method': 'generalize', 'hierarchy': {'prefix': [3, 1]}}
     """
     entry: dict[str, Any] = {"class": profile.field_class.value}
     if profile.field_class is FieldClass.DIRECT_IDENTIFIER:
@@ -56,6 +57,7 @@ def protection(profile: ColumnProfile, sample: ColumnSample) -> dict[str, Any]:
         if params:
             entry["params"] = dict(params)
     elif profile.field_class is FieldClass.QUASI_IDENTIFIER:
+        entry["method"] = GENERALIZE
         entry["hierarchy"] = hierarchy_for(profile.kind, sample.values)
     else:
         entry["method"] = "drop" if profile.kind is Kind.UNKNOWN else "keep"

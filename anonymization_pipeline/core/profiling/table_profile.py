@@ -44,7 +44,7 @@ class TableProfile:
                 "class": profile.field_class.value,
                 "kind": profile.kind.value,
                 "confidence": profile.confidence,
-                "method": entry.get("method", "generalize"),
+                "method": entry["method"],
                 "evidence": profile.evidence,
             }
         return {"source": self.source, "rows_read": self.rows_read, "sample_size": self.sample_size, "columns": columns}
