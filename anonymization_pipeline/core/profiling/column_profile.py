@@ -36,6 +36,8 @@ FLAG_VALUES = 5
 """A column with this few distinct values (among at least `FLAG_SAMPLE`) holds flags or categories,
 whatever its name says about identifiers."""
 FLAG_SAMPLE = 20
+SHORTEST = {Kind.CREDIT_CARD: 12, Kind.IBAN: 15, Kind.EMAIL: 5, Kind.IP_ADDRESS: 7, Kind.PHONE: 6}
+"""Values shorter than this on average cannot be the kind a name says (`credit_card_cvv` holds 3 digits)."""
 WEAK_FORMAT_KINDS = frozenset({Kind.DATE, Kind.DATE_OF_BIRTH})
 """Formats that a column name refines: a date column named `birth` is a birth date."""
 
@@ -130,6 +132,8 @@ def _accepts(hint: NameHint | None, shape: ValueShape) -> bool:
     if hint.kind in DIRECT_IDENTIFIER_KINDS and shape.size >= FLAG_SAMPLE and shape.distinct <= FLAG_VALUES:
         return False
     if hint.kind is Kind.CUSTOMER_REFERENCE and shape.distinct_ratio < 0.5:
+        return False
+    if shape.mean_length < SHORTEST.get(hint.kind, 0):
         return False
     return True
 

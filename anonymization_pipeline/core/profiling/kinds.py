@@ -39,6 +39,8 @@ class Kind(StrEnum):
     SEXUAL_ORIENTATION = "sexual_orientation"
     POLITICAL_OPINION = "political_opinion"
     ORGANIZATION = "organization"
+    PRODUCT_CODE = "product_code"
+    MONEY = "money"
     DATE = "date"
     NUMBER = "number"
     CATEGORY = "category"

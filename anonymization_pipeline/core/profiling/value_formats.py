@@ -23,8 +23,8 @@ import numpy as np
 import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
+from stdnum import ean, isbn, luhn
 from stdnum import iban as stdnum_iban
-from stdnum import luhn
 
 from anonymization_pipeline.core.profiling.kinds import QUASI_IDENTIFIER_KINDS, SENSITIVE_KINDS, Kind
 
@@ -48,7 +48,7 @@ IBAN = r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$"
 CARD = r"^[0-9]([ \-]?[0-9]){12,18}$"
 SSN_FORMATS = {
     "US social security numbers": r"^\d{3}-\d{2}-\d{4}$",
-    "UK national insurance numbers": r"^[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]$",
+    "UK national insurance numbers": r"^[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Z]$",
 }
 ID_CANDIDATE = r"^[0-9A-Za-z][0-9A-Za-z .\-/]{5,24}$"
 ICD10 = r"^[A-TV-Z][0-9][0-9AB](\.?[0-9A-TV-Z]{1,4})?$"
@@ -62,6 +62,7 @@ POSTCODE_FORMATS = {
     "BR": r"^[0-9]{5}-[0-9]{3}$",
 }
 DATE_ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+TIME_ONLY = r"^[0-2]?[0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?( ?[AaPp][Mm])?$"
 DATE_OTHER = r"^(\d{1,2}[./\-]\d{1,2}[./\-]\d{4}|\d{4}[./]\d{1,2}[./]\d{1,2}|\d{1,2}[ \-][A-Za-z]{3,9}[ \-,]+\d{4}|[A-Za-z]{3,9} \d{1,2},? \d{4})$"
 TIME_OF_DAY = r"\d{2}:\d{2}"
 AGE_BAND = r"(?i)^(([0-9]{1,3}) ?(-|–|to) ?([0-9]{1,3})|[0-9]{1,3} ?\+|(under|over|<|>) ?[0-9]{1,3})( years)?$"
@@ -125,9 +126,11 @@ def detect_formats(values: pa.Array, hint: Kind | None = None, shape: TextShape 
     if not shape.has_digits:
         detectors: tuple = (_email,)
     elif shape.plain_numbers:
-        detectors = (_card, _national_id, _phone) if hint is Kind.PHONE else (_card, _national_id)
+        detectors = (_card, _national_id, _product_codes, _phone) if hint is Kind.PHONE else (_card, _national_id, _product_codes)
     else:
-        detectors = (_email, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands, _phone)
+        detectors = (
+            (_email, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands, _product_codes, _phone)
+        )
     found = []
     for detector in detectors:
         if detector is _phone:
@@ -243,6 +246,21 @@ def _national_id(values: pa.Array, total: int) -> FormatMatch | None:
     )
 
 
+def _product_codes(values: pa.Array, total: int) -> FormatMatch | None:
+    """ISBNs and EAN barcodes (checksums by python-stdnum): codes of things, which a phone or a
+    reference rule would otherwise take for a person's."""
+    mask = matching(values, r"^[0-9][0-9\- ]{7,16}[0-9Xx]$")
+    fraction = share(mask, total)
+    if fraction < 0.5:
+        return None
+    candidates = values.filter(mask)
+    for scheme, is_valid in (("ISBN", isbn.is_valid), ("EAN", ean.is_valid)):
+        valid, checked = checked_share(candidates, is_valid)
+        if valid >= NATIONAL_ID_PASS:
+            return FormatMatch(Kind.PRODUCT_CODE, fraction * valid, f"{fraction * valid:.0%} are {scheme} codes (python-stdnum)")
+    return None
+
+
 def _icd10(values: pa.Array, total: int) -> FormatMatch | None:
     """Codes that repeat (a diagnosis is shared by many people) or carry the dot: `C345646` in a
     column of distinct values is a reference, not a code."""
@@ -270,6 +288,9 @@ def _postcode(values: pa.Array, total: int) -> FormatMatch | None:
 
 
 def _date(values: pa.Array, total: int) -> FormatMatch | None:
+    times = share(matching(values, TIME_ONLY), total)
+    if times >= 0.5:
+        return FormatMatch(Kind.DATE, times, f"{times:.0%} are times of day")
     iso = matching(values, DATE_ISO)
     mask = pc.or_(iso, matching(values, DATE_OTHER))
     fraction = share(mask, total)

@@ -19,12 +19,19 @@ from anonymization_pipeline.core.profiling.kinds import Kind
 from anonymization_pipeline.core.profiling.value_formats import looks_like_birth_years
 
 NUMBER = r"^[+\-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?$"
-LETTER = "[A-Za-zÀ-ÿ]"
+LETTER = "[A-Za-zÀ-ɏ]"
 HOUSE_NUMBER_FIRST = rf"^[0-9]{{1,6}}[A-Za-z]?,?\s+{LETTER}{{2,}}"
 """`374 Robert Point`, `70, rue de Lemoine`."""
-HOUSE_NUMBER_AFTER = rf"^{LETTER}[A-Za-zÀ-ÿ.'\- ]{{2,60}},?\s[0-9]{{1,5}}[A-Za-z]?(\s*[\-/]\s*[0-9]{{1,5}})?(,|\s|$)"
+HOUSE_NUMBER_AFTER = rf"^{LETTER}[A-Za-zÀ-ɏ.'\- ]{{2,60}},?\s[0-9]{{1,5}}[A-Za-z]?(\s*[\-/]\s*[0-9]{{1,5}})?(,|\s|$)"
 """`Josefine-Kade-Allee 9-4`, `Largo Valente, 986`, `Flat 6` (then a line with the street)."""
+MONEY = "^[$€£¥]?\\s?-?[0-9]{1,3}([.,'\\s\u00a0][0-9]{3})*([.,][0-9]{1,2})?[\\s\u00a0]?([$€£¥]|[A-Z]{3}|[A-Z][a-zč]{1,2}|zł|kr)?$"
+"""`$34,515.16`, `38.711,20 €`, `7.089,90 Kč`: written amounts, not codes."""
 USERNAME = r"^[a-z][a-z0-9._\-]{2,31}$"
+FILE_OR_DOMAIN = (
+    r"\.(com|net|org|info|biz|io|de|fr|es|it|nl|pt|uk|at|ch|be|br|pl|cz|tr|ru|jp|cn|in|au|ca|us|eu|edu|gov|"
+    r"pdf|docx?|xlsx?|pptx?|csv|txt|json|xml|html?|jpe?g|png|gif|tiff?|wav|mp3|mp4|avi|mov|webm|flac|zip|odt|ods)$"
+)
+"""`haumer.net`, `fugit.wav`: names of things, not of users."""
 HEX_OR_UUID = r"^([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}|[0-9a-fA-F]{16,64})$"
 
 REFERENCE_DISTINCT = 0.95
@@ -104,7 +111,10 @@ class ShapeGuess:
 def guess_from_shape(values: pa.Array, shape: ValueShape, numeric_source: bool) -> ShapeGuess:
     """The kind the shape alone suggests; `number`, `category` or `text` when it suggests nothing personal."""
     if not numeric_source and _looks_like_postcodes(values, shape):
-        return ShapeGuess(Kind.POSTAL_CODE, 0.5, "fixed-length digit strings with leading zeros kept, repeated")
+        return ShapeGuess(Kind.POSTAL_CODE, 0.5, "four- or five-digit strings, some with a leading zero kept")
+    money = _share(pc.match_substring_regex(values, MONEY), len(values))
+    if money >= 0.9 and shape.numeric_share < 0.95:
+        return ShapeGuess(Kind.MONEY, 0.6, f"{money:.0%} are amounts with a currency or thousands separators")
     if shape.numeric_share >= 0.95:
         return _numeric_guess(shape)
     long_texts = shape.mean_words >= LONG_TEXT_WORDS or not _is_address(values, shape)
@@ -118,8 +128,9 @@ def guess_from_shape(values: pa.Array, shape: ValueShape, numeric_source: bool) 
         return ShapeGuess(
             Kind.CUSTOMER_REFERENCE, 0.5 + 0.4 * shape.distinct_ratio, f"{shape.distinct_ratio:.0%} distinct codes without spaces"
         )
-    if shape.distinct_ratio >= 0.9 and shape.mean_words >= 3 and shape.size >= 20:
-        return ShapeGuess(Kind.FREE_TEXT, 0.5, f"{shape.distinct_ratio:.0%} distinct texts of {shape.mean_words:.1f} words")
+    sentences = _share(pc.match_substring_regex(values, r"[.!?]$"), len(values))
+    if shape.distinct_ratio >= 0.9 and shape.mean_words >= 3 and shape.size >= 20 and sentences >= 0.3:
+        return ShapeGuess(Kind.FREE_TEXT, 0.5, f"{shape.distinct_ratio:.0%} distinct sentences of {shape.mean_words:.1f} words")
     if shape.distinct <= max(20, shape.sample_size // 10):
         return ShapeGuess(Kind.CATEGORY, 0.5, f"{shape.distinct} distinct values")
     return ShapeGuess(Kind.TEXT, 0.4, f"{shape.distinct_ratio:.0%} distinct texts")
@@ -136,7 +147,7 @@ def _numeric_guess(shape: ValueShape) -> ShapeGuess:
         return ShapeGuess(Kind.DATE_OF_BIRTH, 0.5, f"years spread over {high - low:.0f} years, as birth years are")
     digits = np.floor(np.log10(np.maximum(np.abs(numbers), 1))) + 1
     same_digits = np.bincount(digits.astype(int)).max() / len(numbers)
-    if shape.integers and shape.distinct_ratio >= REFERENCE_DISTINCT and shape.size >= 20 and same_digits >= 0.8 and median >= 1000:
+    if shape.integers and shape.distinct_ratio >= REFERENCE_DISTINCT and shape.size >= 20 and same_digits >= 0.8 and median >= 10_000:
         return ShapeGuess(Kind.CUSTOMER_REFERENCE, 0.6, f"{shape.distinct_ratio:.0%} distinct whole numbers of equal length")
     kind = "whole numbers" if shape.integers else "numbers"
     return ShapeGuess(Kind.NUMBER, 0.6, f"{kind} that fit no personal kind")
@@ -157,7 +168,7 @@ def _looks_like_postcodes(values: pa.Array, shape: ValueShape) -> bool:
     if shape.numeric_share < 0.95 or shape.same_length_share < 0.95 or round(shape.mean_length) not in POSTCODE_DIGITS:
         return False
     leading_zero = _share(pc.starts_with(values, "0"), len(values))
-    return leading_zero > 0 and 0.01 <= shape.distinct_ratio <= 0.9
+    return leading_zero > 0 and shape.distinct_ratio >= 0.01
 
 
 def _reference_share(values: pa.Array, shape: ValueShape) -> float:
@@ -166,4 +177,5 @@ def _reference_share(values: pa.Array, shape: ValueShape) -> float:
         return 0.0
     coded = pc.or_(pc.match_substring_regex(values, r"[0-9]"), pc.match_substring_regex(values, HEX_OR_UUID))
     username = pc.match_substring_regex(values, USERNAME)
-    return _share(pc.or_(coded, username), len(values))
+    named_thing = pc.match_substring_regex(values, FILE_OR_DOMAIN)
+    return _share(pc.and_(pc.or_(coded, username), pc.invert(named_thing)), len(values))

@@ -147,7 +147,9 @@ PLACE_NAME_FORM = (
 )
 """How place names are formed (`Lake Sarah`, `East Crystalport`, `Rosenheim`): towns the lists do not hold."""
 LOCALES_WITH_PLACES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "pt_BR")
-PLACE_ATTRIBUTES = ("cities", "countries", "states", "regions", "departments", "provinces")
+PLACE_ATTRIBUTES = (
+    "cities", "countries", "states", "regions", "departments", "provinces", "alpha_2_country_codes", "states_abbr",
+)
 
 DICTIONARY_KINDS = (
     Kind.SEX,

@@ -45,6 +45,10 @@ OBFUSCATED = [
     ("age bands", repeated(["18-24", "25-34", "35 to 44", "65+", "under 18"]), Kind.AGE),
     ("generated towns", [f"{prefix} {name}" for prefix in ["North", "Lake", "Port"] for name in ["Sarah", "Jamesville", "Crystalport"]] * 5, Kind.PLACE),
     ("latitudes", [f"{x:.5f}" for x in np.random.default_rng(1).uniform(-90, 90, 300)], Kind.NUMBER),
+    ("times of day", [f"{n % 24:02d}:{n % 60:02d}:{(n * 7) % 60:02d}" for n in range(300)], Kind.DATE),
+    ("written amounts", [f"${n * 13.7:,.2f}" for n in range(100, 400)], Kind.MONEY),
+    ("ISBNs", repeated(["978-0-306-40615-7", "978-3-16-148410-0", "978-1-4028-9462-6", "978-0-596-52068-7"]), Kind.PRODUCT_CODE),
+    ("file names", [f"report_{n}.pdf" for n in range(300)], Kind.TEXT),
     ("categories", repeated(["web", "mobile", "store"]), Kind.CATEGORY),
     ("prices", [f"{n * 1.37:.2f}" for n in range(300)], Kind.NUMBER),
 ]
@@ -81,6 +85,10 @@ def test_values_overrule_a_name_that_says_otherwise():
 
 def test_a_flag_named_like_an_identifier_is_not_one():
     assert profile("email_opt_in", ["yes", "no"] * 30).kind is Kind.CATEGORY
+
+
+def test_values_too_short_for_the_kind_a_name_says_are_judged_by_themselves():
+    assert profile("credit_card_cvv", [f"{n:03d}" for n in range(100, 400)]).kind is Kind.NUMBER
 
 
 def test_a_column_of_only_nulls_is_unknown():
