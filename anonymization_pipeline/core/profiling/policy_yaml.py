@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from anonymization_pipeline.core.io import AnyLocation
+from anonymization_pipeline.core.io.csv_dialect import sniff_delimiter
 from anonymization_pipeline.core.policy import FieldClass, Policy
 from anonymization_pipeline.core.policy.model import CsvLocation, ParquetLocation
 from anonymization_pipeline.core.profiling.protection import protection
@@ -46,7 +47,7 @@ def suggested_policy(profile: TableProfile, location: AnyLocation) -> dict[str, 
         "version": 1,
         "dataset": {
             "name": name,
-            "input": location.model_dump(mode="json", exclude_defaults=True),
+            "input": _input_spec(location),
             "output": {"format": "parquet", "path": f"out/{name}.parquet"},
         },
         "unlisted_columns": "reject",
@@ -56,6 +57,17 @@ def suggested_policy(profile: TableProfile, location: AnyLocation) -> dict[str, 
         policy["privacy"] = {"k": DEFAULT_K}
     Policy.model_validate(policy, context={"base_dir": Path.cwd()})
     return policy
+
+
+def _input_spec(location: AnyLocation) -> dict[str, Any]:
+    """The input as a policy names it; a CSV file's delimiter written out as detected, so the
+    policy says how its input is read."""
+    spec = location.model_dump(mode="json", exclude_defaults=True)
+    if isinstance(location, CsvLocation) and "delimiter" not in location.model_fields_set:
+        delimiter = sniff_delimiter(location.path, location.encoding, location.quotechar)
+        if delimiter != location.delimiter:
+            spec["delimiter"] = delimiter
+    return spec
 
 
 def policy_yaml(profile: TableProfile, location: AnyLocation) -> str:
@@ -83,7 +95,8 @@ def policy_yaml(profile: TableProfile, location: AnyLocation) -> str:
 
 def _flow(value: Any) -> str:
     """One YAML value on one line, quoted where YAML needs it."""
-    return yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip().removesuffix("\n...").removesuffix("...").strip()
+    text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True, sort_keys=False)
+    return text.strip().removesuffix("...").strip()
 
 
 def _comment(text: str) -> str:
