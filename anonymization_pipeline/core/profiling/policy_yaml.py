@@ -63,7 +63,7 @@ def _input_spec(location: AnyLocation) -> dict[str, Any]:
     """The input as a policy names it; a CSV file's delimiter written out as detected, so the
     policy says how its input is read."""
     spec = location.model_dump(mode="json", exclude_defaults=True)
-    if isinstance(location, CsvLocation) and "delimiter" not in location.model_fields_set:
+    if isinstance(location, CsvLocation) and "delimiter" not in location.model_fields_set and location.path.is_file():
         delimiter = sniff_delimiter(location.path, location.encoding, location.quotechar)
         if delimiter != location.delimiter:
             spec["delimiter"] = delimiter
