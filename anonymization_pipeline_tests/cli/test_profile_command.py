@@ -150,3 +150,17 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, name, messa
 def test_a_sample_size_below_one_is_refused(demo_input, capsys):
     assert main(["profile", str(demo_input), "--sample", "0"]) == 2
     assert capsys.readouterr().err == "error: --sample: must be at least 1, got 0\n"
+
+
+def test_adult_is_profiled_with_its_delimiter_and_census_categories(tmp_path, capsys):
+    from anonymization_pipeline.core.datasets.adult import adult_csv_path
+
+    target = tmp_path / "adult.yaml"
+    assert main(["profile", str(adult_csv_path()), "--output", str(target)]) == 0
+    policy = yaml.safe_load(target.read_text())
+    assert policy["dataset"]["input"]["delimiter"] == ";"
+    classes = {name: field["class"] for name, field in policy["fields"].items()}
+    assert classes.pop("salary-class") == "sensitive"
+    assert set(classes.values()) == {"quasi_identifier"} and len(classes) == 8
+    assert policy["fields"]["age"]["hierarchy"]["intervals"][0] == 0
+    assert policy["fields"]["age"]["hierarchy"]["intervals"][-1] == 150
