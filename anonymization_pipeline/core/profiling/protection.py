@@ -38,7 +38,9 @@ INTERVAL_BINS = 8
 AGE_CEILING = 150
 DATE_LEVELS = ["month", "year", "*"]
 SUPPRESS_ONLY: dict[str, Any] = {"prefix": [0]}
-"""A two-level hierarchy: the value, or `*`. For categories with no order to generalize along."""
+"""A two-level hierarchy: the value, or `*`. For categories with no order to generalize along, and
+for columns where some cells say `NA` or `?` in words: the pipeline reads those as values, which
+number intervals and date levels cannot place."""
 
 
 def protection(profile: ColumnProfile, sample: ColumnSample) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def protection(profile: ColumnProfile, sample: ColumnSample) -> dict[str, Any]:
             entry["params"] = dict(params)
     elif profile.field_class is FieldClass.QUASI_IDENTIFIER:
         entry["method"] = GENERALIZE
-        entry["hierarchy"] = hierarchy_for(profile.kind, sample.values)
+        entry["hierarchy"] = hierarchy_for(profile.kind, sample.values) if not sample.placeholders else dict(SUPPRESS_ONLY)
     else:
         entry["method"] = "drop" if profile.kind is Kind.UNKNOWN else "keep"
     return entry

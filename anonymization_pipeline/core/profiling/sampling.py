@@ -39,6 +39,8 @@ class ColumnSample:
     rows_read: int
     missing: int
     numeric_source: bool = False
+    placeholders: int = 0
+    """Cells that hold a word for missing (`NA`, `?`): the pipeline reads them as values."""
 
     @property
     def size(self) -> int:
@@ -87,24 +89,40 @@ def sample_column(name: str, column: pd.Series, size: int, rng: np.random.Genera
     rows = len(column)
     if rows > size * OVERSAMPLE:
         drawn = np.sort(rng.choice(rows, size * OVERSAMPLE, replace=False))
-        values, present_in_draw = _present(column.iloc[drawn])
-        if len(values) >= size:
-            share_missing = 1 - present_in_draw / len(drawn)
-            chosen = np.sort(rng.choice(len(values), size, replace=False))
-            return _sample(name, column, values.take(pa.array(chosen)), rows, round(rows * share_missing))
-    values, present = _present(column)
+        cells = _cells(column.iloc[drawn])
+        if len(cells.values) >= size:
+            chosen = np.sort(rng.choice(len(cells.values), size, replace=False))
+            scale = rows / len(drawn)
+            return _sample(
+                name,
+                column,
+                cells.values.take(pa.array(chosen)),
+                rows,
+                round((len(drawn) - len(cells.values)) * scale),
+                cells.placeholders,
+            )
+    cells = _cells(column)
+    values = cells.values
     if len(values) > size:
         values = values.take(pa.array(np.sort(rng.choice(len(values), size, replace=False))))
-    return _sample(name, column, values, rows, rows - present)
+    return _sample(name, column, values, rows, rows - len(cells.values), cells.placeholders)
 
 
-def _present(column: pd.Series) -> tuple[pa.Array, int]:
-    """The trimmed values that are not missing, and how many there are."""
+@dataclass(frozen=True)
+class _Cells:
+    values: pa.Array
+    placeholders: int
+
+
+def _cells(column: pd.Series) -> _Cells:
+    """The trimmed values that are not missing, and how many cells only say "missing" in words."""
     text = pc.utf8_trim_whitespace(text_array(column))
-    present = pc.and_(pc.is_valid(text), pc.invert(pc.is_in(pc.utf8_lower(text), value_set=MISSING_TOKENS)))
-    return text.filter(present), int(pc.sum(present).as_py() or 0)
+    token = pc.is_in(pc.utf8_lower(text), value_set=MISSING_TOKENS)
+    present = pc.and_(pc.is_valid(text), pc.invert(token))
+    placeholders = pc.and_(pc.fill_null(token, False), pc.not_equal(text, ""))
+    return _Cells(text.filter(present), int(pc.sum(placeholders).as_py() or 0))
 
 
-def _sample(name: str, column: pd.Series, values: pa.Array, rows: int, missing: int) -> ColumnSample:
+def _sample(name: str, column: pd.Series, values: pa.Array, rows: int, missing: int, placeholders: int) -> ColumnSample:
     numeric = pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype)
-    return ColumnSample(name, values, rows, missing, numeric)
+    return ColumnSample(name, values, rows, missing, numeric, placeholders)

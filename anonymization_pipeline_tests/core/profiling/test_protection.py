@@ -58,3 +58,11 @@ def test_the_suggested_policy_validates_with_every_class_and_no_quasi_identifier
         "price": {"class": "non_sensitive", "method": "keep"},
     }
     assert Policy.model_validate(policy).unlisted_columns == "reject"
+
+
+def test_a_column_with_missing_written_as_words_gets_a_hierarchy_that_places_them(tmp_path):
+    ages = [str(18 + n % 60) for n in range(300)] + ["?", "NA"]
+    frame = pd.DataFrame({"age": ages, "age_clean": ages[:300] + ["", ""]})
+    policy = suggested_policy(profile_frame(frame), parse_location(str(tmp_path / "people.csv")))
+    assert policy["fields"]["age"]["hierarchy"] == {"prefix": [0]}
+    assert "intervals" in policy["fields"]["age_clean"]["hierarchy"]
