@@ -18,6 +18,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 import phonenumbers
@@ -205,7 +206,9 @@ def _card(values: pa.Array, total: int) -> FormatMatch | None:
     )
 
 
+@cache
 def _national_id_validators() -> list[tuple[str, Callable[[str], bool]]]:
+    """The identifier schemes python-stdnum has, imported on first use."""
     validators = []
     for name in NATIONAL_ID_MODULES:
         try:
@@ -214,9 +217,6 @@ def _national_id_validators() -> list[tuple[str, Callable[[str], bool]]]:
             continue
         validators.append((name.replace("_", ""), module.is_valid))
     return validators
-
-
-_VALIDATORS: list[tuple[str, Callable[[str], bool]]] = []
 
 
 def _national_id(values: pa.Array, total: int) -> FormatMatch | None:
@@ -228,12 +228,10 @@ def _national_id(values: pa.Array, total: int) -> FormatMatch | None:
     fraction = share(mask, total)
     if fraction < 0.5:
         return None
-    if not _VALIDATORS:
-        _VALIDATORS.extend(_national_id_validators())
     candidates = values.filter(mask)
     first = candidates[:SCREENED_PER_SCHEME].to_pylist()
     best_scheme, best = "", 0.0
-    for scheme, is_valid in _VALIDATORS:
+    for scheme, is_valid in _national_id_validators():
         if sum(1 for value in first if is_valid(value)) < NATIONAL_ID_PASS * len(first):
             continue
         valid, _ = checked_share(candidates, is_valid)

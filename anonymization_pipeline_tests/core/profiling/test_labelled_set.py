@@ -20,7 +20,7 @@ def test_macro_f1_of_the_class_reaches_the_target_on_plain_and_obfuscated_names(
     truth = [column.label for column in columns]
 
     assert len(columns) >= 300
-    assert set(collections.Counter(truth)) == {*truth} and len({*truth}) == 4
+    assert all(count >= 40 for count in collections.Counter(truth).values()) and len(set(truth)) == 4
     assert sum(column.name.startswith("col_") for column in columns) >= 150
     assert macro_f1(truth, predicted) >= TARGET_F1
     obfuscated = [(t, p) for column, t, p in zip(columns, truth, predicted) if column.name.startswith("col_")]
