@@ -31,6 +31,7 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "contact_number", "telefon", "telefonnummer", "handy", "mobilnummer", "handynummer", "numero_telephone",
         "portable", "telefono", "movil", "numero_telefono", "celular", "cellulare", "numero_cellulare",
         "telefoonnummer", "mobiel", "mobiele_nummer", "telemovel", "telefone", "numero_telefone",
+        "tel_no", "telefonni_cislo", "numer_telefonu", "telefonnummer", "puhelin", "telefon_no",
     ),
     Kind.CREDIT_CARD: (
         "credit_card", "creditcard", "card_number", "cardnumber", "cc_number", "ccn", "pan", "kreditkarte",
@@ -52,6 +53,7 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "numero_securite_sociale", "securite_sociale", "secu", "dni", "nie", "nif", "nss",
         "documento_identidad", "seguridad_social", "codice_fiscale", "codicefiscale", "bsn", "burgerservicenummer",
         "sofinummer", "cpf", "cartao_cidadao", "numero_contribuinte", "niss", "numero_utente",
+        "nin", "personal_id", "personal_number", "rodne_cislo", "henkilotunnus", "hetu", "cpr", "cpr_nummer", "tc_kimlik", "kimlik_no", "pan_number", "resident_registration_number", "my_number",
     ),
     Kind.IP_ADDRESS: (
         "ip", "ip_address", "ipaddress", "ipv4", "ipv6", "ip_addr", "client_ip", "remote_addr", "remote_ip",
@@ -64,12 +66,14 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "account_holder", "holder_name", "owner_name", "vorname", "nachname", "familienname", "prenom",
         "nom_de_famille", "nom_complet", "nombre", "nombre_completo", "apellido", "apellidos", "cognome",
         "nome_completo", "voornaam", "achternaam", "naam", "nome", "sobrenome", "apelido", "nom",
+        "jmeno", "prijmeni", "krestni_jmeno", "imie", "nazwisko", "imie_nazwisko", "namn", "fornamn", "efternamn", "fornavn", "efternavn", "etunimi", "sukunimi", "soyad", "soyadi", "isim", "fname", "lname",
     ),
     Kind.STREET_ADDRESS: (
         "address", "street", "street_address", "address_line", "address_line_1", "address1", "addr",
         "home_address", "postal_address", "mailing_address", "billing_address", "shipping_address", "strasse",
         "adresse", "anschrift", "hausnummer", "wohnadresse", "rue", "adresse_postale", "direccion", "calle",
         "domicilio", "indirizzo", "straat", "adres", "huisnummer", "woonadres", "endereco", "morada", "rua",
+        "ulice", "ulica", "adresa", "adres_zamieszkania", "gatuadress", "gata", "gade", "vej", "katuosoite", "osoite", "sokak", "adresi",
     ),
     Kind.CUSTOMER_REFERENCE: (
         "id", "uuid", "guid", "customer_id", "client_id", "user_id", "userid", "account_id", "member_id",
@@ -78,6 +82,7 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "benutzername", "personalnummer", "numero_client", "identifiant", "id_client", "pseudo", "numero_cliente",
         "id_cliente", "codigo_cliente", "usuario", "codice_cliente", "utente", "klantnummer", "klant_id",
         "gebruikersnaam", "lidnummer", "numero_socio", "utilizador",
+        "member_no", "member_number", "cust_ref", "cust_id", "client_number", "client_no", "kundennr", "user_handle", "handle", "screen_name", "nick", "nickname", "cislo_zakaznika", "numer_klienta", "kundnummer", "asiakasnumero", "musteri_no",
     ),
     Kind.FREE_TEXT: (
         "comment", "comments", "note", "notes", "remark", "remarks", "message", "feedback", "free_text",
@@ -88,38 +93,46 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
     Kind.POSTAL_CODE: (
         "zip", "zipcode", "zip_code", "postcode", "postal_code", "postalcode", "post_code", "plz", "postleitzahl",
         "code_postal", "codepostal", "cp", "codigo_postal", "cod_postal", "cap", "codice_postale", "cep",
+        "postal", "psc", "kod_pocztowy", "postnummer", "postinumero", "posta_kodu", "pincode", "pin_code", "postnr",
     ),
     Kind.DATE_OF_BIRTH: (
         "dob", "birth", "birthdate", "birth_date", "date_of_birth", "birthday", "born", "geburtsdatum",
         "geburtstag", "geboren", "date_naissance", "date_de_naissance", "naissance", "fecha_nacimiento",
         "fecha_de_nacimiento", "nacimiento", "data_nascita", "data_di_nascita", "nascita", "geboortedatum",
         "data_nascimento", "data_de_nascimento", "nascimento",
+        "narozeni", "datum_narozeni", "data_urodzenia", "fodelsedatum", "fodselsdato", "syntymaaika", "dogum_tarihi",
     ),
     Kind.AGE: ("age", "age_years", "years_old", "alter", "lebensalter", "edad", "eta", "leeftijd", "idade"),
     Kind.SEX: (
         "sex", "gender", "geschlecht", "sexe", "genre", "sexo", "genero", "sesso", "genere", "geslacht",
         "gender_identity",
+        "vek", "wiek", "alder", "ika", "yas",
+        "pohlavi", "plec", "kon", "kjonn", "koen", "sukupuoli", "cinsiyet",
     ),
     Kind.ETHNICITY: (
         "ethnicity", "ethnic", "race", "ethnic_group", "ethnic_origin", "ethnie", "ethnizitat", "herkunft",
         "origine_ethnique", "etnia", "raza", "etnicita", "razza", "etniciteit", "afkomst", "raca",
+        "ethnicite", "etnicite", "narodnost", "narodowosc", "etnicitet",
     ),
     Kind.MARITAL_STATUS: (
         "marital", "marital_status", "civil_status", "relationship_status", "relationship", "married", "ever_married",
         "familienstand", "situation_familiale",
         "etat_civil", "estado_civil", "stato_civile", "burgerlijke_staat",
+        "rodinny_stav", "stan_cywilny", "civilstand", "civilstatus", "siviilisaaty", "medeni_hal",
     ),
     Kind.EDUCATION: (
         "education", "degree", "qualification", "schooling", "education_level", "bildung", "schulabschluss",
         "abschluss", "ausbildung", "bildungsabschluss", "niveau_etudes", "diplome", "etudes", "educacion",
         "estudios", "nivel_educativo", "nivel_estudios", "istruzione", "titolo_studio", "titolo_di_studio",
         "opleiding", "opleidingsniveau", "educacao", "escolaridade",
+        "edu", "edu_level", "vzdelani", "wyksztalcenie", "utbildning", "uddannelse", "koulutus", "egitim",
     ),
     Kind.OCCUPATION: (
         "occupation", "job", "job_title", "jobtitle", "profession", "employment", "workclass", "work_class", "work_type",
         "employer", "beruf", "taetigkeit", "tatigkeit", "berufsbezeichnung", "metier", "emploi", "poste",
         "ocupacion", "profesion", "empleo", "puesto", "occupazione", "professione", "lavoro", "beroep",
         "functie", "ocupacao", "profissao", "emprego", "cargo",
+        "povolani", "zawod", "yrke", "erhverv", "stilling", "ammatti", "meslek",
     ),
     Kind.PLACE: (
         "city", "town", "country", "state", "region", "county", "province", "birthplace", "place_of_birth",
@@ -131,6 +144,8 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "pais", "provincia", "municipio", "nacionalidad", "lugar_nacimiento", "citta", "comune", "paese",
         "nazionalita", "luogo_nascita", "stad", "woonplaats", "plaats", "provincie", "gemeente", "nationaliteit",
         "geboorteplaats", "cidade", "concelho", "distrito", "nacionalidade", "naturalidade",
+        "mesto", "obec", "kraj", "okres", "miasto", "miejscowosc", "wojewodztwo", "powiat", "gmina", "kommun",
+        "kommune", "lan", "landsdel", "kunta", "maakunta", "sehir", "ilce", "prefecture",
     ),
     Kind.HEALTH_CODE: (
         "icd", "icd10", "icd_10", "icd_code", "diagnosis_code", "dx_code", "dx", "diagnose_code", "code_cim",
@@ -150,10 +165,12 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "income", "salary", "wage", "wages", "earnings", "pay", "annual_income", "salary_class", "salaryclass",
         "einkommen", "gehalt", "lohn", "revenu", "revenus", "salaire", "ingresos", "ingreso", "salario",
         "sueldo", "reddito", "stipendio", "retribuzione", "inkomen", "salaris", "loon", "rendimento", "renda",
+        "mzda", "plat", "prijem", "wynagrodzenie", "pensja", "dochod", "manadslon", "indkomst", "palkka", "tulot", "maas", "gelir", "gross_income", "net_income",
     ),
     Kind.RELIGION: (
         "religion", "religious", "faith", "belief", "confession", "denomination", "konfession", "glaube",
         "religionszugehorigkeit", "religione", "religiao", "religie", "geloof", "confessione",
+        "vyznani", "nabozenstvi", "wyznanie", "religia", "uskonto", "trossamfund",
     ),
     Kind.SEXUAL_ORIENTATION: (
         "sexual_orientation", "orientation", "sexuality", "sexuelle_orientierung", "orientation_sexuelle",
@@ -163,6 +180,27 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "political", "politics", "political_party", "party", "party_affiliation", "political_view", "vote",
         "voting_intention", "partei", "parteizugehorigkeit", "politique", "parti", "parti_politique", "partido",
         "partido_politico", "partito", "politica", "partij", "voorkeur_partij",
+        "voted_for", "politicka_strana", "partia", "politisk_parti", "puolue",
+    ),
+    Kind.LICENCE_PLATE: (
+        "licence_plate", "license_plate", "number_plate", "plate", "plate_number", "registration_plate",
+        "vehicle_registration", "car_registration", "kennzeichen", "nummernschild", "plaque", "immatriculation",
+        "matricula", "targa", "kenteken", "spz", "rejestracja", "numer_rejestracyjny", "registreringsnummer",
+        "rekisterinumero", "plaka",
+    ),
+    Kind.DEVICE_ID: (
+        "device_id", "deviceid", "mac", "mac_address", "macaddress", "hw_addr", "hardware_address", "imei",
+        "advertising_id", "idfa", "gaid", "android_id", "device_mac",
+    ),
+    Kind.TRADE_UNION: (
+        "trade_union", "union_member", "union_membership", "labour_union", "labor_union", "gewerkschaft",
+        "syndicat", "syndique", "sindicato", "sindacato", "vakbond", "odbory", "zwiazek_zawodowy", "fackforening",
+        "fagforening", "ammattiliitto", "sendika",
+    ),
+    Kind.USER_AGENT: ("user_agent", "useragent", "ua", "browser", "http_user_agent"),
+    Kind.TECHNICAL_ID: (
+        "event_id", "request_id", "trace_id", "span_id", "transaction_id", "txn_id", "txn_uuid", "correlation_id",
+        "message_id", "checksum", "hash", "sha1", "sha256", "md5", "etag", "file_hash", "digest",
     ),
 }
 

@@ -38,8 +38,9 @@ whatever its name says about identifiers."""
 FLAG_SAMPLE = 20
 SHORTEST = {Kind.CREDIT_CARD: 12, Kind.IBAN: 15, Kind.EMAIL: 5, Kind.IP_ADDRESS: 7, Kind.PHONE: 6}
 """Values shorter than this on average cannot be the kind a name says (`credit_card_cvv` holds 3 digits)."""
-WEAK_FORMAT_KINDS = frozenset({Kind.DATE, Kind.DATE_OF_BIRTH})
-"""Formats that a column name refines: a date column named `birth` is a birth date."""
+WEAK_FORMAT_KINDS = frozenset({Kind.DATE, Kind.DATE_OF_BIRTH, Kind.TECHNICAL_ID})
+"""Formats that a column name refines: a date column named `birth` is a birth date, hex digests
+named `user_id` are pseudonyms of people."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ class Kind(StrEnum):
     PERSON_NAME = "person_name"
     STREET_ADDRESS = "street_address"
     CUSTOMER_REFERENCE = "customer_reference"
+    LICENCE_PLATE = "licence_plate"
+    DEVICE_ID = "device_id"
     FREE_TEXT = "free_text"
     POSTAL_CODE = "postal_code"
     DATE_OF_BIRTH = "date_of_birth"
@@ -38,6 +40,9 @@ class Kind(StrEnum):
     RELIGION = "religion"
     SEXUAL_ORIENTATION = "sexual_orientation"
     POLITICAL_OPINION = "political_opinion"
+    TRADE_UNION = "trade_union"
+    USER_AGENT = "user_agent"
+    TECHNICAL_ID = "technical_id"
     ORGANIZATION = "organization"
     PRODUCT_CODE = "product_code"
     MONEY = "money"
@@ -59,6 +64,8 @@ DIRECT_IDENTIFIER_KINDS = frozenset(
         Kind.PERSON_NAME,
         Kind.STREET_ADDRESS,
         Kind.CUSTOMER_REFERENCE,
+        Kind.LICENCE_PLATE,
+        Kind.DEVICE_ID,
         Kind.FREE_TEXT,
     }
 )
@@ -83,6 +90,7 @@ SENSITIVE_KINDS = frozenset(
         Kind.RELIGION,
         Kind.SEXUAL_ORIENTATION,
         Kind.POLITICAL_OPINION,
+        Kind.TRADE_UNION,
     }
 )
 

@@ -32,6 +32,8 @@ IDENTIFIER_METHODS: dict[Kind, tuple[str, dict[str, Any]]] = {
     Kind.IBAN: ("mask", {"keep_first": 2, "keep_last": 4}),
     Kind.IP_ADDRESS: ("redact", {}),
     Kind.CUSTOMER_REFERENCE: ("pseudonymize", {}),
+    Kind.DEVICE_ID: ("pseudonymize", {}),
+    Kind.LICENCE_PLATE: ("pseudonymize", {}),
 }
 """Every other direct identifier is dropped: a name, an address or a free text has no safe partial form."""
 INTERVAL_BINS = 8

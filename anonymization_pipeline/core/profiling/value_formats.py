@@ -64,7 +64,10 @@ POSTCODE_FORMATS = {
 }
 DATE_ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 TIME_ONLY = r"^[0-2]?[0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?( ?[AaPp][Mm])?$"
-DATE_OTHER = r"^(\d{1,2}[./\-]\d{1,2}[./\-]\d{4}|\d{4}[./]\d{1,2}[./]\d{1,2}|\d{1,2}[ \-][A-Za-z]{3,9}[ \-,]+\d{4}|[A-Za-z]{3,9} \d{1,2},? \d{4})$"
+DATE_OTHER = r"^((19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|\d{1,2}[./\-]\d{1,2}[./\-]\d{4}|\d{4}[./]\d{1,2}[./]\d{1,2}|\d{1,2}[ \-][A-Za-z]{3,9}[ \-,]+\d{4}|[A-Za-z]{3,9} \d{1,2},? \d{4})$"
+MAC_ADDRESS = r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$|^[0-9A-Fa-f]{2}(-[0-9A-Fa-f]{2}){5}$"
+HEX_DIGEST = r"^([0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
+USER_AGENT = r"^(Mozilla|Opera|Dalvik|curl|Wget|okhttp|python-requests|Googlebot|facebookexternalhit)/[0-9]"
 TIME_OF_DAY = r"\d{2}:\d{2}"
 AGE_BAND = r"(?i)^(([0-9]{1,3}) ?(-|–|to) ?([0-9]{1,3})|[0-9]{1,3} ?\+|(under|over|<|>) ?[0-9]{1,3})( years)?$"
 INCOME_BRACKETS = (
@@ -130,7 +133,8 @@ def detect_formats(values: pa.Array, hint: Kind | None = None, shape: TextShape 
         detectors = (_card, _national_id, _product_codes, _phone) if hint is Kind.PHONE else (_card, _national_id, _product_codes)
     else:
         detectors = (
-            (_email, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands, _product_codes, _phone)
+            (_email, _device, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands,
+             _product_codes, _software, _phone)
         )
     found = []
     for detector in detectors:
@@ -190,6 +194,23 @@ def _iban(values: pa.Array, total: int) -> FormatMatch | None:
         return None
     valid, checked = checked_share(compact.filter(mask), stdnum_iban.is_valid)
     return FormatMatch(Kind.IBAN, fraction * valid, f"{fraction * valid:.0%} are IBANs ({checked} checked by python-stdnum)")
+
+
+def _device(values: pa.Array, total: int) -> FormatMatch | None:
+    """MAC addresses: a device, and through it its owner, for the device's whole life."""
+    fraction = share(matching(values, MAC_ADDRESS), total)
+    return FormatMatch(Kind.DEVICE_ID, fraction, f"{fraction:.0%} are MAC addresses") if fraction else None
+
+
+def _software(values: pa.Array, total: int) -> FormatMatch | None:
+    """What software writes about itself: browsers' user agents and hex digests (checksums, ETags).
+    Both are long, varied and unique-looking, which the shape rules would take for a person's text
+    or reference; a column *named* for a person (`user_id` holding hashes) keeps the name's kind."""
+    agents = share(matching(values, USER_AGENT), total)
+    if agents:
+        return FormatMatch(Kind.USER_AGENT, agents, f"{agents:.0%} are browser user agents")
+    digests = share(matching(values, HEX_DIGEST), total)
+    return FormatMatch(Kind.TECHNICAL_ID, digests, f"{digests:.0%} are hex digests (MD5, SHA-1, SHA-256)") if digests else None
 
 
 def _card(values: pa.Array, total: int) -> FormatMatch | None:
