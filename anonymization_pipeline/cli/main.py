@@ -20,6 +20,7 @@ from anonymization_pipeline.cli import (
     demo_command,
     keys_command,
     policy_command,
+    profile_command,
     reidentify_command,
     report_command,
     run_command,
@@ -39,6 +40,7 @@ COMMAND_MODULES = [
     synthesize_command,
     aggregate_command,
     budget_command,
+    profile_command,
 ]
 
 

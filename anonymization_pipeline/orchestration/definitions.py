@@ -19,6 +19,7 @@ from anonymization_pipeline.core.policy import load_policy
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
 from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
 from anonymization_pipeline.orchestration.dp_assets import dp_assets, dp_checks
+from anonymization_pipeline.orchestration.drift_check import CLASSIFICATION_DRIFT
 from anonymization_pipeline.orchestration.environment import build_resources
 from anonymization_pipeline.orchestration.jobs import anonymization_job
 from anonymization_pipeline.orchestration.schedules import build_daily_schedule, stage_automation
@@ -30,7 +31,7 @@ def build_definitions(policy_path: str) -> dg.Definitions:
     policy = load_policy(policy_path)
     return dg.Definitions(
         assets=[*pipeline_assets(policy), *synthetic_assets(policy), *dp_assets(policy)],
-        asset_checks=[*PIPELINE_CHECKS, *dp_checks(policy)],
+        asset_checks=[*PIPELINE_CHECKS, CLASSIFICATION_DRIFT, *dp_checks(policy)],
         jobs=[anonymization_job],
         schedules=[build_daily_schedule(anonymization_job, policy)],
         sensors=[build_escalation_sensor(anonymization_job), stage_automation],

@@ -19,6 +19,7 @@ from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
 from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, PIPELINE_ASSETS
 from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
+from anonymization_pipeline.orchestration.drift_check import CLASSIFICATION_DRIFT
 from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_error
 
 
@@ -92,7 +93,7 @@ def materialize_pipeline(
     """
     defs = dg.Definitions(
         assets=pipeline_assets(resources["settings"].policy()),
-        asset_checks=PIPELINE_CHECKS,
+        asset_checks=[*PIPELINE_CHECKS, CLASSIFICATION_DRIFT],
         resources=resources,
         loggers={"progress": _progress_logger(on_step)},
     )

@@ -1,0 +1,70 @@
+"""Profiling a whole input: read a window, sample every column, judge each one.
+
+>>> profile = profile_location(parse_location("users.csv"))  # doctest: +SKIP
+>>> profile.columns[0].kind.value  # doctest: +SKIP
+'customer_reference'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from anonymization_pipeline.core.errors import ConfigurationError
+from anonymization_pipeline.core.io import AnyLocation
+from anonymization_pipeline.core.profiling.column_profile import ColumnProfile, profile_column
+from anonymization_pipeline.core.profiling.protection import protection
+from anonymization_pipeline.core.profiling.sampling import (
+    DEFAULT_SAMPLE_SIZE,
+    ColumnSample,
+    read_window,
+    sample_table,
+)
+
+
+@dataclass(frozen=True)
+class TableProfile:
+    """Every column's profile, with the samples they were judged on (never printed: they hold data)."""
+
+    source: str
+    rows_read: int
+    sample_size: int
+    seed: int
+    columns: list[ColumnProfile]
+    samples: list[ColumnSample] = field(repr=False)
+
+    def as_json(self) -> dict[str, Any]:
+        """`{"columns": {name: {class, kind, confidence, method, evidence}}}` with the suggested method."""
+        columns = {}
+        for profile, sample in zip(self.columns, self.samples):
+            entry = protection(profile, sample)
+            columns[profile.name] = {
+                "class": profile.field_class.value,
+                "kind": profile.kind.value,
+                "confidence": profile.confidence,
+                "method": entry["method"],
+                "evidence": profile.evidence,
+            }
+        return {"source": self.source, "rows_read": self.rows_read, "sample_size": self.sample_size, "columns": columns}
+
+
+def profile_frame(frame: pd.DataFrame, sample_size: int = DEFAULT_SAMPLE_SIZE, seed: int = 0, source: str = "") -> TableProfile:
+    """Profile the columns of a frame already in memory."""
+    _check_sample_size(sample_size)
+    sampled = sample_table(frame, sample_size, seed, source)
+    profiles = [profile_column(column) for column in sampled.columns]
+    return TableProfile(source, sampled.rows_read, sample_size, seed, profiles, sampled.columns)
+
+
+def profile_location(location: AnyLocation, sample_size: int = DEFAULT_SAMPLE_SIZE, seed: int = 0) -> TableProfile:
+    """Profile an input from the first rows of it: see `sampling` for how many are read."""
+    _check_sample_size(sample_size)
+    frame, source = read_window(location, sample_size)
+    return profile_frame(frame, sample_size, seed, source)
+
+
+def _check_sample_size(sample_size: int) -> None:
+    if sample_size < 1:
+        raise ConfigurationError(f"--sample: must be at least 1, got {sample_size}")

@@ -1,0 +1,49 @@
+"""A non-blocking check on the field classification: does the input still hold what the policy
+says it holds? It profiles a sample of the run's raw records (`core.profiling.drift`) and warns
+about each column declared weaker than its values show, and each column the policy does not list.
+
+Built by a factory over the two asset keys, so a graph with prefixed keys wires its own copy.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from anonymization_pipeline.core.pipeline import StageOutput
+from anonymization_pipeline.core.profiling.drift import classification_drift
+from anonymization_pipeline.orchestration.resources import PipelineSettings
+
+CHECK_NAME = "classification_drift"
+
+
+def build_drift_check(
+    classification: dg.AssetKey = dg.AssetKey("field_classification"),
+    records: dg.AssetKey = dg.AssetKey("raw_records"),
+) -> dg.AssetChecksDefinition:
+    """The drift check on `classification`, reading the raw table from `records`."""
+
+    @dg.asset_check(
+        asset=classification,
+        name=CHECK_NAME,
+        blocking=False,
+        additional_ins={"raw_records": dg.AssetIn(key=records)},
+        description="Warns when a column's values call for a stronger class than the policy declares, or a column is new",
+    )
+    def classification_drift_check(settings: PipelineSettings, raw_records: StageOutput) -> dg.AssetCheckResult:
+        report = classification_drift(raw_records.frame, settings.policy())
+        return dg.AssetCheckResult(
+            passed=not report.findings,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="; ".join(finding.describe() for finding in report.findings) or "no drift",
+            metadata={
+                "columns_profiled": report.columns_profiled,
+                "sample_size": report.sample_size,
+                "columns_drifted": len(report.findings),
+                "findings": dg.MetadataValue.json(report.as_dict()["findings"]),
+            },
+        )
+
+    return classification_drift_check
+
+
+CLASSIFICATION_DRIFT = build_drift_check()
