@@ -58,8 +58,21 @@ def adult() -> pd.DataFrame:
             228878.2039109517,
             753,
         ),
+        (
+            {
+                "t_closeness": {"attribute": "occupation", "t": 0.2, "distance": "hierarchical"},
+                "k": 100,
+                "max_suppression": 0.04,
+                "metric": "non_uniform_entropy_monotonic",
+            },
+            EIGHT,
+            "occupation",
+            [1, 4, 1, 0, 3, 1, 2, 1],
+            390436.40440636466,
+            628,
+        ),
     ],
-    ids=["k5-dm", "k5-4pct-nue-monotonic", "k100-nue-monotonic", "entropy-l5-4pct-nue"],
+    ids=["k5-dm", "k5-4pct-nue-monotonic", "k100-nue-monotonic", "entropy-l5-4pct-nue", "hierarchical-t-k100-4pct-nue-monotonic"],
 )
 def test_matches_arx_reference_results_on_adult(adult, privacy, quasi_identifiers, sensitive, levels, loss, suppressed):
     result = anonymize_quasi_identifiers(adult, adult_policy(privacy, quasi_identifiers, sensitive))
