@@ -6,7 +6,6 @@ that travelled with the data, so they hold figures and names only, never a value
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from importlib.metadata import version
@@ -56,7 +55,8 @@ def build_report(
         "risk": assessment["risk"],
         "validation": assessment["validation"],
         "timings": {stage: audit["seconds"] for stage, audit in audits.items() if "seconds" in audit}
-        | {"risk_assessment": assessment.get("seconds", 0.0)},
+        | {"risk_assessment": assessment.get("seconds", 0.0)}
+        | {f"risk_assessment.{part}": seconds for part, seconds in assessment.get("timings", {}).items()},
         "source": audits[RAW_RECORDS]["source"],
     }
 
@@ -109,14 +109,13 @@ def render_markdown(report: Mapping[str, Any]) -> str:
 def write_report(report: Mapping[str, Any], plots: Mapping[str, str], directory: Path) -> dict[str, Path]:
     """Write report.json, report.md and the self-contained report.html atomically.
 
-    `plots` are base64 PNGs, as the risk stage returns them.
+    `plots` are SVG documents by name, as the risk stage draws them when asked to.
     """
     paths = {"json": directory / "report.json", "markdown": directory / "report.md", "html": directory / "report.html"}
-    pngs = {name: base64.b64decode(data) for name, data in plots.items()}
     texts = {
         "json": json.dumps(report, indent=2, default=str) + "\n",
         "markdown": render_markdown(report),
-        "html": render_html_report(dict(report), pngs),
+        "html": render_html_report(dict(report), dict(plots)),
     }
     for kind, path in paths.items():
         with atomic_output(path) as temporary:

@@ -7,12 +7,12 @@ Dagster, so what the UI shows is what a notebook gets.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -136,52 +136,55 @@ def protect_sensitive(records: StageOutput, policy: Policy, keys: KeyProvider | 
     return records.then(SENSITIVE_PROTECTED, frame, audit)
 
 
-def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Path | None = None) -> dict[str, Any]:
+def assess(
+    records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Path | None = None, plots: bool = False
+) -> dict[str, Any]:
     """Decide whether the candidate may be published: risk models, privacy targets, and the
     Great Expectations suite (schema, row reconciliation, k/l/t, no raw identifier leaked).
 
     Raw identifiers are compared through keyed digests under a key that lives only for this call,
-    so neither the suite nor its results can hold a raw value. Plots are returned base64-encoded.
+    so neither the suite nor its results can hold a raw value. The report's plots (SVG) are drawn
+    only when asked for, by a caller that writes a report; `timings` says where the time went.
     """
     started = time.perf_counter()
-    from anonymization_pipeline.core.reporting import risk_plots
-    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
     from anonymization_pipeline.core.risk import assess_risk
     from anonymization_pipeline.core.validation import identifier_digests, validate_published
 
+    timings: dict[str, float] = {}
     frame = records.frame
     privacy = records.audits.get(QUASI_IDENTIFIERS_GENERALIZED, {}).get("privacy")
-    risk = assess_risk(frame, policy, privacy)
+    with _timed(timings, "risk_models"):
+        risk = assess_risk(frame, policy, privacy)
     digest_key = os.urandom(32)
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
     accounting = row_accounting(records)
-    validation = validate_published(
-        frame,
-        policy,
-        rows_in=accounting["rows_in"],
-        suppressed_rows=accounting["rows_suppressed"],
-        raw_identifier_digests={name: identifier_digests(raw[name], digest_key) for name in identifiers},
-        digest_key=digest_key,
-        docs_dir=docs_dir,
-    )
-    attacks = linkage_attacks(policy, raw, frame, privacy)
-    qis = policy.quasi_identifiers
-    plots = risk_plots(
-        risk.summary,
-        attacks=attacks or None,
-        information_loss=column_information_loss(raw, frame, qis) if qis else None,
-        before=raw,
-        after=frame,
-        key_columns=qis[:4],
-        min_count=policy.privacy.k if policy.privacy and policy.privacy.k else 5,
-    )
+    with _timed(timings, "identifier_digests"):
+        raw_digests = {name: identifier_digests(raw[name], digest_key) for name in identifiers}
+    with _timed(timings, "validation_suite"):
+        validation = validate_published(
+            frame,
+            policy,
+            rows_in=accounting["rows_in"],
+            suppressed_rows=accounting["rows_suppressed"],
+            raw_identifier_digests=raw_digests,
+            digest_key=digest_key,
+            docs_dir=docs_dir,
+        )
+    with _timed(timings, "linkage_attack"):
+        attacks = linkage_attacks(policy, raw, frame, privacy)
+    drawn: dict[str, str] = {}
+    if plots:
+        with _timed(timings, "plots"):
+            drawn = report_plots(policy, raw, frame, risk.summary, attacks)
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
         for result in validation.results
         if not result["success"] and (risk.passed or result["expectation"] not in RISK_MODEL_EXPECTATIONS)
     ]
+    with _timed(timings, "candidate_digest"):
+        candidate = candidate_sha256(records)
     return {
-        "candidate_sha256": candidate_sha256(records),
+        "candidate_sha256": candidate,
         "passed": risk.passed and validation.passed,
         "failures": failures,
         "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
@@ -190,9 +193,33 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
             "results": validation.results,
             "data_docs": str(validation.docs_index) if validation.docs_index else None,
         },
-        "plots": {name: base64.b64encode(png).decode("ascii") for name, png in plots.items()},
+        "plots": drawn,
         "seconds": _since(started),
+        "timings": timings,
     }
+
+
+def report_plots(
+    policy: Policy,
+    raw: pd.DataFrame,
+    candidate: pd.DataFrame,
+    risk_summary: Mapping[str, Any],
+    attacks: Mapping[str, dict[str, Any]],
+) -> dict[str, str]:
+    """The report's plots (SVG by name): class sizes, risk bands, per-column information loss,
+    the first quasi-identifiers' marginals before and after, and the linkage attack."""
+    from anonymization_pipeline.core.reporting import column_information_loss, risk_plots
+
+    qis = policy.quasi_identifiers
+    return risk_plots(
+        dict(risk_summary),
+        attacks=dict(attacks) or None,
+        information_loss=column_information_loss(raw, candidate, qis) if qis else None,
+        before=raw,
+        after=candidate,
+        key_columns=qis[:4],
+        min_count=policy.privacy.k if policy.privacy and policy.privacy.k else 5,
+    )
 
 
 def linkage_attacks(
@@ -295,3 +322,12 @@ def _refuse_unreadable_values(name: str, method: str, stats: Mapping[str, Any], 
 
 def _since(started: float) -> float:
     return round(time.perf_counter() - started, 4)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], part: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[part] = _since(started)

@@ -1,4 +1,4 @@
-"""The human-readable risk report: plots (PNG), a self-contained HTML page, and report.md's risk section."""
+"""The human-readable risk report: plots (SVG), a self-contained HTML page, and report.md's risk section."""
 
 from anonymization_pipeline.core.reporting.html_report import render_html_report
 from anonymization_pipeline.core.reporting.information_loss import column_information_loss

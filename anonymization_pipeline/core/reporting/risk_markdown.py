@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
+
+from anonymization_pipeline.core.reporting.svg import svg_data_uri
 
 
 def format_number(value: Any) -> str:
@@ -93,10 +94,10 @@ def render_risk_markdown(risk_summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_plots_markdown(plots: dict[str, bytes]) -> str:
-    """The plots as Markdown images with embedded PNG data (for the risk_assessment asset's metadata).
+def render_plots_markdown(plots: dict[str, str]) -> str:
+    """The plots as Markdown images with embedded SVG (for the risk_assessment asset's metadata).
 
-    >>> render_plots_markdown({"risk_bands": b"\\x89PNG"}).startswith("![risk_bands](data:image/png;base64,")
-    True
+    >>> render_plots_markdown({"risk_bands": "<svg/>"})
+    '![risk_bands](data:image/svg+xml;base64,PHN2Zy8+)\\n'
     """
-    return "\n\n".join(f"![{name}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})" for name, png in plots.items()) + "\n"
+    return "\n\n".join(f"![{name}]({svg_data_uri(svg)})" for name, svg in plots.items()) + "\n"

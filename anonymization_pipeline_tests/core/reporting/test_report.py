@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from xml.etree import ElementTree
 from pathlib import Path
 
 import numpy as np
@@ -71,10 +72,10 @@ def test_risk_markdown_section():
 
 
 def test_plots_as_markdown_images_for_asset_metadata():
-    assert render_plots_markdown({"a": b"AB", "b": b"C"}) == "![a](data:image/png;base64,QUI=)\n\n![b](data:image/png;base64,Qw==)\n"
+    assert render_plots_markdown({"a": "AB", "b": "C"}) == "![a](data:image/svg+xml;base64,QUI=)\n\n![b](data:image/svg+xml;base64,Qw==)\n"
 
 
-def report_and_plots(tmp_path: Path) -> tuple[dict, dict[str, bytes], pd.DataFrame]:
+def report_and_plots(tmp_path: Path) -> tuple[dict, dict[str, str], pd.DataFrame]:
     raw = people()
     out = published(raw)
     assessment = assess_risk(out, small_policy(["age", "zip"], ["diagnosis"], privacy={"k": 5}))
@@ -106,16 +107,21 @@ def report_and_plots(tmp_path: Path) -> tuple[dict, dict[str, bytes], pd.DataFra
 def test_the_html_page_is_self_contained_and_holds_no_unsafe_value(tmp_path):
     report, plots, raw = report_and_plots(tmp_path)
     assert set(plots) == {"class_sizes", "risk_bands", "information_loss", "marginal_age", "marginal_zip", "attack"}
-    assert all(png.startswith(b"\x89PNG") for png in plots.values())
+    for svg in plots.values():
+        assert ElementTree.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+        assert "<script" not in svg and "href" not in svg
     page = render_html_report(report, plots)
     assert page.count("<img ") == len(plots)
-    assert len(re.findall(r'src="data:image/png;base64,', page)) == len(plots)
+    assert len(re.findall(r'src="data:image/svg\+xml;base64,', page)) == len(plots)
     assert not re.search(r"(src|href)=\"(https?:|//)", page)
     assert "<script" not in page
     unsafe = raw[published(raw)["age"] == "*"]
-    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    text = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "", page)
     for value in set(unsafe["zip"]):
         assert value not in text
+    counts = raw["zip"].value_counts()
+    labels = {label.text for svg in plots.values() for label in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
+    assert labels & set(counts[counts < 5].index) == set()
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (apt-get install chromium)")
