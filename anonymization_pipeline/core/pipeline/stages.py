@@ -225,7 +225,8 @@ def report_plots(
 def linkage_attacks(
     policy: Policy, raw: pd.DataFrame, candidate: pd.DataFrame, privacy: Mapping[str, Any] | None
 ) -> dict[str, dict[str, Any]]:
-    """The policy's linkage attack against the raw input and against the candidate, for contrast.
+    """The policy's linkage attack against the raw input and against the candidate, for contrast,
+    on the same sample of at most `sample_size` people of the external list.
 
     Correct matches are counted only when the ground-truth ids align row for row with the
     candidate (suppressed rows removed breaks the alignment, and then only matches are counted).
@@ -243,11 +244,12 @@ def linkage_attacks(
     if truth is not None:
         raw_truth = GroundTruth(raw[truth.input], external[truth.external])
         published_truth = raw_truth if len(candidate) == len(raw) else None
+    on, size = attack.columns, attack.sample_size
     levels = privacy["transformation"] if privacy else None
     return {
-        "raw input": run_linkage_attack(raw, external, attack.columns, ground_truth=raw_truth),
+        "raw input": run_linkage_attack(raw, external, on, levels={name: 0 for name in on}, ground_truth=raw_truth, sample_size=size),
         "published": run_linkage_attack(
-            candidate, external, attack.columns, build_hierarchies(policy, raw), levels, ground_truth=published_truth
+            candidate, external, on, build_hierarchies(policy, raw), levels, ground_truth=published_truth, sample_size=size
         ),
     }
 

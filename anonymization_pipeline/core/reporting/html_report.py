@@ -10,7 +10,7 @@ import html
 import json
 from typing import Any
 
-from anonymization_pipeline.core.reporting.risk_markdown import format_number
+from anonymization_pipeline.core.reporting.risk_markdown import format_number, success_rate
 from anonymization_pipeline.core.reporting.svg import svg_data_uri
 
 CAPTIONS = {
@@ -86,9 +86,10 @@ def _risk_section(risk: dict[str, Any]) -> str:
 
 
 def _attack_section(attack: dict[str, dict]) -> str:
-    columns = ["attempts", "matched", "uniquely_matched", "matched_correctly", "expected_correct", "expected_success_rate"]
-    rows = [[name] + [result.get(column) for column in columns] for name, result in attack.items()]
-    return "<h2>Linkage attack</h2>" + _table(["scenario"] + [c.replace("_", " ") for c in columns], rows)
+    columns = ["attempts", "matched", "uniquely_matched", "matched_correctly", "expected_correct"]
+    rows = [[name] + [result.get(column) for column in columns] + list(success_rate(result)) for name, result in attack.items()]
+    header = ["scenario"] + [c.replace("_", " ") for c in columns] + ["success rate", "95 % interval"]
+    return "<h2>Linkage attack</h2>" + _table(header, rows)
 
 
 def _validation_section(validation: dict[str, Any]) -> str:

@@ -15,19 +15,38 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def success_rate(result: dict) -> tuple[Any, str]:
+    """The attack's success rate (correct matches when known) and its 95 % interval as text:
+    "exact" when the whole list was attacked, else the interval and the sample.
+
+    >>> success_rate({"attempts": 10, "expected_success_rate": 0.5})
+    (0.5, 'exact (whole list)')
+    >>> success_rate({"attempts": 100, "listed": 900, "attacker_expected_success_rate": 0.2,
+    ...               "ci95": {"attacker_expected_success_rate": [0.13, 0.29]}})
+    (0.2, '[0.13, 0.29] (sample of 100 of 900)')
+    """
+    name = "expected_success_rate" if "expected_success_rate" in result else "attacker_expected_success_rate"
+    interval = (result.get("ci95") or {}).get(name)
+    if interval is None:
+        return result.get(name), "exact (whole list)"
+    low, high = interval
+    return result.get(name), f"[{format_number(low)}, {format_number(high)}] (sample of {result['attempts']} of {result['listed']})"
+
+
 def _attack_lines(attack: dict[str, dict]) -> list[str]:
     lines = [
         "",
         "### Linkage attack",
         "",
-        "| scenario | attempts | uniquely matched | matched correctly | expected correct | success rate |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| scenario | attempts | uniquely matched | matched correctly | expected correct | success rate | 95 % interval |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for name, result in attack.items():
+        rate, interval = success_rate(result)
         lines.append(
             f"| {name} | {result.get('attempts', 0)} | {result.get('uniquely_matched', 0)} | "
             f"{format_number(result.get('matched_correctly'))} | {format_number(result.get('expected_correct'))} | "
-            f"{format_number(result.get('expected_success_rate', result.get('attacker_expected_success_rate')))} |"
+            f"{format_number(rate)} | {interval} |"
         )
     return lines
 

@@ -9,6 +9,7 @@ length, and every text is XML-escaped. The result is a standalone `<svg>` docume
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -43,7 +44,6 @@ class Histogram:
     heights: Sequence[float]
     colour: str
     axis: str = ""
-    edge_labels: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -125,18 +125,27 @@ def _histogram(panel: Histogram, x: float, width: float, height: float) -> list[
             bar = (bottom - top) * value / tallest
             left = plot_x + plot_width * (start - low) / span
             parts.append(_rect(left, bottom - bar, plot_width * (stop - start) / span - 1, bar, panel.colour))
-        labels = list(panel.edge_labels) if panel.edge_labels is not None else [f"{edges[0]:.6g}", f"{edges[-1]:.6g}"]
-        for position, label in zip(_label_positions(edges, len(labels)), labels):
-            parts.append(_text(plot_x + plot_width * (position - low) / span, bottom + 12, short(label, 12), 9, "middle"))
+        for tick in round_ticks(edges[0], edges[-1]):
+            parts.append(_text(plot_x + plot_width * (tick - low) / span, bottom + 12, f"{tick:.6g}", 9, "middle"))
     parts.append(_line(plot_x, bottom, plot_x + plot_width, bottom))
     parts.append(_text(plot_x + plot_width / 2, bottom + 27, short(panel.axis, 70), 10, "middle"))
     return parts
 
 
-def _label_positions(edges: list[float], count: int) -> list[float]:
-    if count == len(edges):
-        return edges
-    return [edges[0], edges[-1]] if count == 2 else [(a + b) / 2 for a, b in zip(edges, edges[1:])][:count]
+def round_ticks(low: float, high: float, most: int = 5) -> list[float]:
+    """Round numbers (1, 2 or 5 times a power of ten apart) inside [low, high], as axis labels:
+    they come from the range, never from a value of the data.
+
+    >>> round_ticks(10002.5, 10198)
+    [10050, 10100, 10150]
+    """
+    if high <= low:
+        return []
+    raw_step = (high - low) / most
+    power = 10 ** math.floor(math.log10(raw_step))
+    step = next(factor * power for factor in (1, 2, 5, 10) if factor * power >= raw_step)
+    first = math.ceil(low / step) * step
+    return [first + index * step for index in range(int((high - first) // step) + 1)]
 
 
 def _grouped(panel: GroupedBars, x: float, width: float, height: float) -> list[str]:
