@@ -21,6 +21,7 @@ import pandas as pd
 from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
 from anonymization_pipeline.core.io import AnyLocation, describe_location, table_fingerprint
 from anonymization_pipeline.core.io.daily_inputs import day_location, parse_day
+from anonymization_pipeline.core.io.fingerprint import update_with_content
 from anonymization_pipeline.core.operators import OperatorContext, get_operator
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.policy import FieldClass, Policy
@@ -257,7 +258,7 @@ def linkage_attacks(
 def candidate_sha256(records: StageOutput) -> str:
     """A digest of the exact table an assessment judged, so no other table can pass under it."""
     digest = hashlib.sha256(json.dumps([list(map(str, records.frame.columns)), records.audits], default=str).encode())
-    digest.update(pd.util.hash_pandas_object(records.frame, index=False).to_numpy().tobytes())
+    update_with_content(digest, records.frame)
     return digest.hexdigest()
 
 
