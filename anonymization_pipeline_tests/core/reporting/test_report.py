@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from anonymization_pipeline.core.reporting import (
-    column_information_loss,
     render_html_report,
     render_plots_markdown,
     render_risk_markdown,
     risk_plots,
 )
+from anonymization_pipeline.core.reporting.information_loss import column_information_loss
 from anonymization_pipeline.core.reporting.plots import marginal_comparison, safe_categories
 from anonymization_pipeline.core.risk import assess_risk
 from anonymization_pipeline_tests.core.risk.policies import small_policy
