@@ -289,7 +289,7 @@ def row_accounting(records: StageOutput) -> dict[str, int]:
 def _apply_operators(
     frame: pd.DataFrame, policy: Policy, columns: list[str], keys: KeyProvider | None
 ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
-    protected = frame.copy()
+    protected = frame.copy(deep=False)  # copy-on-write: replacing a column never touches `frame`
     applied = {}
     for name in columns:
         field = policy.fields[name]
