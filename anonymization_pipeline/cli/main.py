@@ -25,6 +25,7 @@ from anonymization_pipeline.cli import (
     report_command,
     run_command,
     synthesize_command,
+    timings,
 )
 from anonymization_pipeline.core.errors import AnonymizerError
 
@@ -51,13 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.add_parser(subparsers)
+    timings.add_option(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with timings.reported(args):
+            return args.func(args)
     except AnonymizerError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
             print(f"error: {line}", file=sys.stderr)

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from anonymization_pipeline.cli import STARTED
+from anonymization_pipeline.cli.timings import CLOCK, record_stages, timed
 from anonymization_pipeline.core.errors import AnonymizerError, ConfigurationError, OutputError, PrivacyTargetNotMet
 from anonymization_pipeline.core.policy import Policy, load_policy
 
@@ -35,7 +35,6 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", help="folder for report.json and report.md")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--timings", action="store_true", help="print where the time went")
     parser.add_argument(
         "--date",
         action="append",
@@ -46,17 +45,20 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_policy(args: argparse.Namespace) -> int:
-    clock = {"process": STARTED, "start": time.time()}
-    policy = load_policy(args.policy)
-    days = _days_to_read(policy, args.dates or [])
-    clock["policy"] = time.time()
+    with timed("load and validate the policy"):
+        policy = load_policy(args.policy)
+        days = _days_to_read(policy, args.dates or [])
 
-    from anonymization_pipeline.core.pipeline.publish import assessment_directory
-    from anonymization_pipeline.orchestration.environment import build_resources
-    from anonymization_pipeline.orchestration.failures import exit_code_of
-    from anonymization_pipeline.orchestration.in_process import current_instance, ingest_days, materialize_with_escalation
+    with timed("import the pipeline and Dagster"):
+        from anonymization_pipeline.core.pipeline.publish import assessment_directory
+        from anonymization_pipeline.orchestration.environment import build_resources
+        from anonymization_pipeline.orchestration.failures import exit_code_of
+        from anonymization_pipeline.orchestration.in_process import (
+            current_instance,
+            ingest_days,
+            materialize_with_escalation,
+        )
 
-    clock["dagster_import"] = time.time()
     resources = build_resources(str(args.policy), args.input, args.output, args.report)
     settings = resources["settings"]
     report_dir = settings.report_directory(policy)
@@ -65,22 +67,21 @@ def run_policy(args: argparse.Namespace) -> int:
     except OSError as error:
         raise OutputError(f"cannot create the report folder {report_dir}: {error.strerror}") from None
     progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
-    instance = current_instance()
-    unread = ingest_days(resources, instance, days, on_step=progress)
-    if unread is not None:
-        raise StepFailed(f"{unread.failed_step}: {unread.error_message}", exit_code_of(unread.error_class))
-    outcome = materialize_with_escalation(
-        resources,
-        instance,
-        policy.retry.max_attempts,
-        on_step=progress,
-        on_attempt=_attempt_printer(policy, report_dir, quiet=args.quiet or args.json),
-    )
-    clock["pipeline"] = time.time()
+    with timed("pipeline: Dagster run(s); steps with IO and events"):
+        instance = current_instance()
+        unread = ingest_days(resources, instance, days, on_step=progress)
+        if unread is not None:
+            raise StepFailed(f"{unread.failed_step}: {unread.error_message}", exit_code_of(unread.error_class))
+        outcome = materialize_with_escalation(
+            resources,
+            instance,
+            policy.retry.max_attempts,
+            on_step=progress,
+            on_attempt=_attempt_printer(policy, report_dir, quiet=args.quiet or args.json),
+        )
     rejected = not outcome.success and exit_code_of(outcome.error_class) == PrivacyTargetNotMet.exit_code
     report = _read_report(assessment_directory(report_dir, outcome.run_id) if rejected else report_dir)
-    if args.timings:
-        _print_timings(clock, report)
+    record_stages((report or {}).get("timings", {}))
     if not outcome.success:
         code = exit_code_of(outcome.error_class)
         if rejected and report is not None:
@@ -140,17 +141,6 @@ def _print_summary(report: dict[str, Any], report_dir: Path, args: argparse.Name
     print(f"  report: {report_dir / 'report.md'}")
 
 
-def _print_timings(clock: dict[str, float], report: dict[str, Any] | None) -> None:
-    print("timings (s):", file=sys.stderr)
-    print(f"  start-up and CLI imports  {clock['start'] - clock['process']:.3f}", file=sys.stderr)
-    print(f"  load and validate policy  {clock['policy'] - clock['start']:.3f}", file=sys.stderr)
-    print(f"  import Dagster            {clock['dagster_import'] - clock['policy']:.3f}", file=sys.stderr)
-    print(f"  pipeline (all stages)     {clock['pipeline'] - clock['dagster_import']:.3f}", file=sys.stderr)
-    for stage, seconds in (report or {}).get("timings", {}).items():
-        print(f"    {stage:<30}{seconds:.3f}", file=sys.stderr)
-    print(f"  total                     {clock['pipeline'] - clock['process']:.3f}", file=sys.stderr)
-
-
 def _attempt_printer(policy: Policy, report_dir: Path, quiet: bool):
     def on_attempt(attempt: int, previous_run_id: str | None) -> None:
         if previous_run_id is None or quiet:
@@ -174,13 +164,14 @@ def _progress_printer(enabled: bool):
     started: dict[str, float] = {}
 
     def on_step(step: str, status: str) -> None:
-        if not enabled:
-            return
         if status == "started":
             started[step] = time.perf_counter()
-            print(f"… {step}", file=sys.stderr, flush=True)
-        else:
-            mark = "✓" if status == "done" else "✗"
-            print(f"{mark} {step} ({time.perf_counter() - started.get(step, time.perf_counter()):.2f} s)", file=sys.stderr)
+            if enabled:
+                print(f"… {step}", file=sys.stderr, flush=True)
+            return
+        seconds = time.perf_counter() - started.get(step, time.perf_counter())
+        CLOCK.record(f"  step {step}", seconds, time.time() - seconds)
+        if enabled:
+            print(f"{'✓' if status == 'done' else '✗'} {step} ({seconds:.2f} s)", file=sys.stderr)
 
     return on_step

@@ -1,6 +1,5 @@
 """One asset per pipeline stage; each calls one core function and records its audit as metadata."""
 
-import base64
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
@@ -141,18 +140,14 @@ def risk_assessment(
     target holds. Reads the raw records only to compare keyed digests of their identifiers."""
     policy = stage_policy(context, settings)
     run_dir = assessment_directory(settings.report_directory(policy), context.run_id)
-    assessment = stages.assess(sensitive_protected, policy, raw_records.frame, run_dir / "data_docs")
+    assessment = stages.assess(sensitive_protected, policy, raw_records.frame, run_dir / "data_docs", plots=True)
     if not assessment.passed:
         report_rejection(sensitive_protected, assessment, policy, run_dir)
     figures = assessment.model_dump(mode="json", exclude={"plots"})
     context.add_output_metadata(
-        audit_metadata(context, policy, figures) | {"plots": dg.MetadataValue.md(render_plots_markdown(_pngs(assessment)))}
+        audit_metadata(context, policy, figures) | {"plots": dg.MetadataValue.md(render_plots_markdown(assessment.plots))}
     )
     return assessment
-
-
-def _pngs(assessment: Assessment) -> dict[str, bytes]:
-    return {name: base64.b64decode(data) for name, data in assessment.plots.items()}
 
 
 @dg.asset(**DOWNSTREAM_STAGE, kinds={"parquet"})

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from faker import Faker
-from faker.config import AVAILABLE_LOCALES
 
 from anonymization_pipeline.core.keys import DEFAULT_KEY_NAME, Key
 from anonymization_pipeline.core.operators.base import (
@@ -36,6 +34,9 @@ from anonymization_pipeline.core.operators.key_access import KEY, key_provider
 from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256, distinct_values, keyed_digests
 from anonymization_pipeline.core.operators.normalization import normalized_text, present_values
 from anonymization_pipeline.core.operators.params import check_int, check_key_name, require
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 PROVIDER = "provider"
 LOCALE = "locale"
@@ -66,7 +67,17 @@ PROVIDERS = (
 
 @lru_cache(maxsize=16)
 def _faker(locale: str) -> Faker:
+    """Faker loads its providers for seconds on a busy machine; every policy is validated with the
+    operators registered, so it is imported when a `fake` field is first validated, not before."""
+    from faker import Faker
+
     return Faker(locale)
+
+
+def _locales() -> list[str]:
+    from faker.config import AVAILABLE_LOCALES
+
+    return AVAILABLE_LOCALES
 
 
 @lru_cache(maxsize=32)
@@ -117,7 +128,7 @@ class FakeOperator(Operator):
         if params[PROVIDER] not in PROVIDERS:
             raise OperatorParameterError(PROVIDER, f"{params[PROVIDER]!r} is not one of: {', '.join(PROVIDERS)}")
         locale = params.get(LOCALE, DEFAULT_LOCALE)
-        if locale not in AVAILABLE_LOCALES:
+        if locale not in _locales():
             raise OperatorParameterError(LOCALE, f"{locale!r} is not a Faker locale (e.g. en_US, de_DE, fr_FR)")
         if not hasattr(_faker(locale), params[PROVIDER]):
             raise OperatorParameterError(PROVIDER, f"Faker has no {params[PROVIDER]!r} for locale {locale}")

@@ -6,7 +6,6 @@ that travelled with the data, so they hold figures and names only, never a value
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from importlib.metadata import version
@@ -58,7 +57,8 @@ def build_report(
         "risk": assessment.risk,
         "validation": assessment.validation,
         "timings": {stage: audit["seconds"] for stage, audit in audits.items() if "seconds" in audit}
-        | {"risk_assessment": assessment.seconds},
+        | {"risk_assessment": assessment.seconds}
+        | {f"risk_assessment.{part}": seconds for part, seconds in assessment.timings.items()},
         "source": audits[RAW_RECORDS]["source"],
     }
     return RunReport.model_validate(report)
@@ -112,15 +112,14 @@ def render_markdown(report: Mapping[str, Any]) -> str:
 def write_report(report: RunReport, plots: Mapping[str, str], directory: Path) -> dict[str, Path]:
     """Write report.json, report.md and the self-contained report.html atomically.
 
-    `plots` are base64 PNGs, as the risk stage returns them.
+    `plots` are SVG documents by name, as the risk stage draws them when asked to.
     """
     paths = {"json": directory / "report.json", "markdown": directory / "report.md", "html": directory / "report.html"}
-    pngs = {name: base64.b64decode(data) for name, data in plots.items()}
     document = report.to_dict()
     texts = {
         "json": json.dumps(document, indent=2, default=str) + "\n",
         "markdown": render_markdown(document),
-        "html": render_html_report(document, pngs),
+        "html": render_html_report(document, dict(plots)),
     }
     for kind, path in paths.items():
         with atomic_output(path) as temporary:

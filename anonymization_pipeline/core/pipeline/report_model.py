@@ -82,7 +82,7 @@ class ValidationReport(_Report):
 class Assessment(_Report):
     """The risk_assessment stage's verdict on one candidate table, passed as it is to the release
     gate, the report, the Dagster checks and the asset's metadata. `candidate_sha256` binds it to
-    the table it judged; `plots` are base64 PNGs (figures only, never a value)."""
+    the table it judged; `plots` are SVG documents by name (figures only, never a value)."""
 
     candidate_sha256: str
     passed: bool
@@ -91,6 +91,7 @@ class Assessment(_Report):
     validation: ValidationReport
     plots: dict[str, str] = Field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict[str, float] = Field(default_factory=dict)
 
 
 class RunReport(_Report):

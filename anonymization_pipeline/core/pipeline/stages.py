@@ -7,12 +7,12 @@ Dagster, so what the UI shows is what a notebook gets.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
 from anonymization_pipeline.core.io import AnyLocation, describe_location, table_fingerprint
 from anonymization_pipeline.core.io.daily_inputs import day_location, parse_day
+from anonymization_pipeline.core.io.fingerprint import update_with_content
 from anonymization_pipeline.core.operators import OperatorContext, get_operator
 from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
@@ -137,7 +138,9 @@ def protect_sensitive(records: StageOutput, policy: Policy, keys: KeyProvider | 
     return records.then(SENSITIVE_PROTECTED, frame, audit)
 
 
-def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Path | None = None) -> Assessment:
+def assess(
+    records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Path | None = None, plots: bool = False
+) -> Assessment:
     """Decide whether the candidate may be published: risk models, privacy targets, and the
     Great Expectations suite (schema, row reconciliation, k/l/t, no raw identifier leaked).
 
@@ -145,48 +148,49 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
     (as the search measured them); the suite's criterion expectations check that same measurement,
     so their verdicts are listed once, as the assessment's. Raw identifiers are compared through
     keyed digests under a key that lives only for this call, so neither the suite nor its results
-    can hold a raw value. Plots are returned base64-encoded.
+    can hold a raw value. The report's plots (SVG) are drawn only when asked for, by a caller that
+    writes a report; `timings` says where the time went.
     """
     started = time.perf_counter()
-    from anonymization_pipeline.core.reporting import risk_plots
-    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
-    from anonymization_pipeline.core.risk import assess_risk
-    from anonymization_pipeline.core.validation import identifier_digests, validate_published
-
+    timings: dict[str, float] = {}
+    with _timed(timings, "imports"):  # SciPy and Great Expectations: this stage's alone
+        from anonymization_pipeline.core.risk import assess_risk
+        from anonymization_pipeline.core.validation import identifier_digests, validate_published
     frame = records.frame
     privacy = records.audits.get(QUASI_IDENTIFIERS_GENERALIZED, {}).get("privacy")
-    risk = assess_risk(frame, policy, privacy, reference=raw)
+    with _timed(timings, "risk_models"):
+        risk = assess_risk(frame, policy, privacy, reference=raw)
     digest_key = os.urandom(32)
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
     accounting = row_accounting(records)
-    validation = validate_published(
-        frame,
-        policy,
-        rows_in=accounting["rows_in"],
-        suppressed_rows=accounting["rows_suppressed"],
-        raw_identifier_digests={name: identifier_digests(raw[name], digest_key) for name in identifiers},
-        digest_key=digest_key,
-        docs_dir=docs_dir,
-        measurement=risk.measurement,
-    )
-    attacks = linkage_attacks(policy, raw, frame, privacy)
-    qis = policy.quasi_identifiers
-    plots = risk_plots(
-        risk.summary,
-        attacks=attacks or None,
-        information_loss=column_information_loss(raw, frame, qis) if qis else None,
-        before=raw,
-        after=frame,
-        key_columns=qis[:4],
-        min_count=policy.privacy.k if policy.privacy and policy.privacy.k else 5,
-    )
+    with _timed(timings, "identifier_digests"):
+        raw_digests = {name: identifier_digests(raw[name], digest_key) for name in identifiers}
+    with _timed(timings, "validation_suite"):
+        validation = validate_published(
+            frame,
+            policy,
+            rows_in=accounting["rows_in"],
+            suppressed_rows=accounting["rows_suppressed"],
+            raw_identifier_digests=raw_digests,
+            digest_key=digest_key,
+            docs_dir=docs_dir,
+            measurement=risk.measurement,
+        )
+    with _timed(timings, "linkage_attack"):
+        attacks = linkage_attacks(policy, raw, frame, privacy)
+    drawn: dict[str, str] = {}
+    if plots:
+        with _timed(timings, "plots"):
+            drawn = report_plots(policy, raw, frame, risk.summary, attacks)
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
         for result in validation.results
         if not result["success"] and result["criterion"] is None
     ]
+    with _timed(timings, "candidate_digest"):
+        candidate = candidate_sha256(records)
     return Assessment(
-        candidate_sha256=candidate_sha256(records),
+        candidate_sha256=candidate,
         passed=risk.passed and validation.passed,
         failures=failures,
         risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
@@ -195,15 +199,41 @@ def assess(records: StageOutput, policy: Policy, raw: pd.DataFrame, docs_dir: Pa
             "results": validation.results,
             "data_docs": str(validation.docs_index) if validation.docs_index else None,
         },
-        plots={name: base64.b64encode(png).decode("ascii") for name, png in plots.items()},
+        plots=drawn,
         seconds=_since(started),
+        timings=timings,
+    )
+
+
+def report_plots(
+    policy: Policy,
+    raw: pd.DataFrame,
+    candidate: pd.DataFrame,
+    risk_summary: Mapping[str, Any],
+    attacks: Mapping[str, dict[str, Any]],
+) -> dict[str, str]:
+    """The report's plots (SVG by name): class sizes, risk bands, per-column information loss,
+    the first quasi-identifiers' marginals before and after, and the linkage attack."""
+    from anonymization_pipeline.core.reporting import risk_plots
+    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
+
+    qis = policy.quasi_identifiers
+    return risk_plots(
+        dict(risk_summary),
+        attacks=dict(attacks) or None,
+        information_loss=column_information_loss(raw, candidate, qis) if qis else None,
+        before=raw,
+        after=candidate,
+        key_columns=qis[:4],
+        min_count=policy.privacy.k if policy.privacy and policy.privacy.k else 5,
     )
 
 
 def linkage_attacks(
     policy: Policy, raw: pd.DataFrame, candidate: pd.DataFrame, privacy: Mapping[str, Any] | None
 ) -> dict[str, dict[str, Any]]:
-    """The policy's linkage attack against the raw input and against the candidate, for contrast.
+    """The policy's linkage attack against the raw input and against the candidate, for contrast,
+    on the same sample of at most `sample_size` people of the external list.
 
     Correct matches are counted only when the ground-truth ids align row for row with the
     candidate (suppressed rows removed breaks the alignment, and then only matches are counted).
@@ -221,11 +251,12 @@ def linkage_attacks(
     if truth is not None:
         raw_truth = GroundTruth(raw[truth.input], external[truth.external])
         published_truth = raw_truth if len(candidate) == len(raw) else None
+    on, size = attack.columns, attack.sample_size
     levels = privacy["transformation"] if privacy else None
     return {
-        "raw input": run_linkage_attack(raw, external, attack.columns, ground_truth=raw_truth),
+        "raw input": run_linkage_attack(raw, external, on, levels={name: 0 for name in on}, ground_truth=raw_truth, sample_size=size),
         "published": run_linkage_attack(
-            candidate, external, attack.columns, build_hierarchies(policy, raw), levels, ground_truth=published_truth
+            candidate, external, on, build_hierarchies(policy, raw), levels, ground_truth=published_truth, sample_size=size
         ),
     }
 
@@ -233,7 +264,7 @@ def linkage_attacks(
 def candidate_sha256(records: StageOutput) -> str:
     """A digest of the exact table an assessment judged, so no other table can pass under it."""
     digest = hashlib.sha256(json.dumps([list(map(str, records.frame.columns)), records.audits], default=str).encode())
-    digest.update(pd.util.hash_pandas_object(records.frame, index=False).to_numpy().tobytes())
+    update_with_content(digest, records.frame)
     return digest.hexdigest()
 
 
@@ -263,7 +294,7 @@ def row_accounting(records: StageOutput) -> dict[str, int]:
 def _apply_operators(
     frame: pd.DataFrame, policy: Policy, columns: list[str], keys: KeyProvider | None
 ) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
-    protected = frame.copy()
+    protected = frame.copy(deep=False)  # copy-on-write: replacing a column never touches `frame`
     applied = {}
     for name in columns:
         field = policy.fields[name]
@@ -293,3 +324,12 @@ def _refuse_unreadable_values(name: str, method: str, stats: Mapping[str, Any], 
 
 def _since(started: float) -> float:
     return round(time.perf_counter() - started, 4)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], part: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[part] = _since(started)

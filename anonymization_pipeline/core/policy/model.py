@@ -371,11 +371,15 @@ class GroundTruth(StrictModel):
 
 
 class LinkageAttack(StrictModel):
-    """An identified external list (e.g. a voter roll) the assessment links to the candidate."""
+    """An identified external list (e.g. a voter roll) the assessment links to the candidate.
+
+    A longer list than `sample_size` is attacked through a seeded random sample of that many people
+    (null: the whole list), and the report gives each figure's 95 % confidence interval."""
 
     external: Location
     columns: list[str] = Field(min_length=1)
     ground_truth: GroundTruth | None = None
+    sample_size: int | None = Field(10_000, ge=100)
 
 
 class Risk(StrictModel):

@@ -1,4 +1,4 @@
-"""report.html: one self-contained page (inline style, images as base64 PNG, no script, no link out).
+"""report.html: one self-contained page (inline style, images as base64 SVG, no script, no link out).
 
 A compliance reviewer can open it offline or attach it to a ticket. Every text is escaped, and
 the page shows only what the report dict holds (figures and names, never values of the data).
@@ -6,12 +6,12 @@ the page shows only what the report dict holds (figures and names, never values 
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from typing import Any
 
-from anonymization_pipeline.core.reporting.risk_markdown import format_number
+from anonymization_pipeline.core.reporting.risk_markdown import format_number, success_rate
+from anonymization_pipeline.core.reporting.svg import svg_data_uri
 
 CAPTIONS = {
     "class_sizes": "Equivalence class sizes: how many classes have each size. A class smaller than k would be a re-identification risk.",
@@ -86,9 +86,10 @@ def _risk_section(risk: dict[str, Any]) -> str:
 
 
 def _attack_section(attack: dict[str, dict]) -> str:
-    columns = ["attempts", "matched", "uniquely_matched", "matched_correctly", "expected_correct", "expected_success_rate"]
-    rows = [[name] + [result.get(column) for column in columns] for name, result in attack.items()]
-    return "<h2>Linkage attack</h2>" + _table(["scenario"] + [c.replace("_", " ") for c in columns], rows)
+    columns = ["attempts", "matched", "uniquely_matched", "matched_correctly", "expected_correct"]
+    rows = [[name] + [result.get(column) for column in columns] + list(success_rate(result)) for name, result in attack.items()]
+    header = ["scenario"] + [c.replace("_", " ") for c in columns] + ["success rate", "95 % interval"]
+    return "<h2>Linkage attack</h2>" + _table(header, rows)
 
 
 def _validation_section(validation: dict[str, Any]) -> str:
@@ -99,14 +100,13 @@ def _validation_section(validation: dict[str, Any]) -> str:
     return f"<h2>Validation {_badge(bool(validation.get('passed')))}</h2>" + _table(["expectation", "columns", "passed", "statistics (counts)"], rows)
 
 
-def _figure(name: str, png: bytes) -> str:
+def _figure(name: str, svg: str) -> str:
     caption = CAPTIONS.get(name) or (f"Distribution of {name.removeprefix('marginal_')} before and after anonymization (rare values pooled)." if name.startswith("marginal_") else name)
-    data = base64.b64encode(png).decode("ascii")
-    return f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>'
+    return f'<figure><img alt="{html.escape(name)}" src="{svg_data_uri(svg)}"><figcaption>{html.escape(caption)}</figcaption></figure>'
 
 
-def render_html_report(report: dict, plots: dict[str, bytes]) -> str:
-    """The whole report as one HTML page; `plots` maps a plot name to PNG bytes (see plots.risk_plots).
+def render_html_report(report: dict, plots: dict[str, str]) -> str:
+    """The whole report as one HTML page; `plots` maps a plot name to an SVG document (see plots.risk_plots).
 
     >>> page = render_html_report({"dataset": "adult", "status": "published"}, {})
     >>> page.startswith("<!DOCTYPE html>") and "adult" in page

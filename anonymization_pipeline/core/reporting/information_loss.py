@@ -26,7 +26,8 @@ def column_information_loss(before: pd.DataFrame, after: pd.DataFrame, columns: 
     >>> column_information_loss(before, pd.DataFrame({"age": ["2*", "2*", "3*", "3*"]}), ["age"])
     {'age': 0.5}
     """
-    aligned = after.reindex(before.index)
+    published = after[[name for name in columns if name in after.columns]]
+    aligned = published if published.index.equals(before.index) else published.reindex(before.index)
     loss = {}
     for name in columns:
         raw_codes, raw_values = column_codes(before[name])

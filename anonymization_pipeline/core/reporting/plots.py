@@ -1,4 +1,4 @@
-"""The risk report's plots, drawn with matplotlib's Agg backend and returned as PNG bytes.
+"""The risk report's plots, as SVG documents (see `svg`), drawn only when a report is written.
 
 Plots are drawn from figures (the risk summary, the attack result, per-column loss), except the
 marginals, which read the raw and published columns: there, a raw category shared by fewer than
@@ -9,74 +9,58 @@ rare (unsafe) record.
 
 from __future__ import annotations
 
-import io
+import numpy as np
+import pandas as pd
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from anonymization_pipeline.core.reporting.svg import Bars, GroupedBars, Histogram, Interval, chart
 
 TOP_CATEGORIES = 12
 COLOURS = ("#3b6ea5", "#e08a2c", "#5a9e5a", "#b8463f")
+ATTACK_MEASURES = (
+    ("uniquely_matched", "uniquely matched"),
+    ("matched_correctly", "matched correctly"),
+    ("expected_correct", "expected correct"),
+)
 
 
-def _png(figure: plt.Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=100)
-    plt.close(figure)
-    return buffer.getvalue()
+def class_size_histogram(class_size_distribution: dict[str, int]) -> str:
+    """Number of classes by class size, in log-spaced bins, from the summary's `class_size_distribution`.
 
-
-def class_size_histogram(class_size_distribution: dict[str, int]) -> bytes:
-    """Number of classes by class size (log-spaced bins), from the summary's `class_size_distribution`.
-
-    >>> class_size_histogram({"5": 3, "12": 1})[:4]
-    b'\\x89PNG'
+    >>> "5-6" in class_size_histogram({"5": 3, "6": 1, "500": 1})
+    True
     """
     sizes = np.array([int(size) for size in class_size_distribution], dtype=float)
     counts = np.array(list(class_size_distribution.values()), dtype=float)
-    figure, axes = plt.subplots(figsize=(6.4, 3.6))
+    labels: list[str] = []
+    values: list[float] = []
     if len(sizes):
-        edges = np.unique(np.geomspace(1, max(sizes.max(), 2) + 1, 24).round())
-        axes.hist(sizes, bins=edges, weights=counts, color=COLOURS[0])
-        axes.set_xscale("log")
-    axes.set_xlabel("class size (records sharing one quasi-identifier combination)")
-    axes.set_ylabel("classes")
-    axes.set_title("Equivalence class sizes")
-    return _png(figure)
+        edges = np.unique(np.geomspace(sizes.min(), max(sizes.max(), sizes.min() + 1) + 1, 16).round())
+        binned, _ = np.histogram(sizes, bins=edges, weights=counts)
+        for low, high, count in zip(edges, edges[1:], binned):
+            labels.append(f"{low:.0f}" if high - low <= 1 else f"{low:.0f}-{high - 1:.0f}")
+            values.append(float(count))
+    bars = Bars("Equivalence classes by size (records per class)", labels, values, COLOURS[0], "classes")
+    return chart([bars])
 
 
-def risk_band_chart(records_by_risk_band: dict[str, int]) -> bytes:
+def risk_band_chart(records_by_risk_band: dict[str, int]) -> str:
     """Records per band of individual re-identification risk (prosecutor model).
 
-    >>> risk_band_chart({"(0.5, 1]": 0, "[0, 0.01]": 10})[:4]
-    b'\\x89PNG'
+    >>> "(0.5, 1]" in risk_band_chart({"(0.5, 1]": 0, "[0, 0.01]": 10})
+    True
     """
     labels = list(records_by_risk_band)
-    figure, axes = plt.subplots(figsize=(6.4, 3.6))
-    axes.barh(labels[::-1], list(records_by_risk_band.values())[::-1], color=COLOURS[1])
-    axes.set_xlabel("records")
-    axes.set_ylabel("risk 1/|class|")
-    axes.set_title("Records by risk band")
-    return _png(figure)
+    return chart([Bars("Records by risk band, 1/|class|", labels, list(records_by_risk_band.values()), COLOURS[1], "records")])
 
 
-def information_loss_chart(loss: dict[str, float]) -> bytes:
+def information_loss_chart(loss: dict[str, float]) -> str:
     """Per-column information loss (0 = all detail kept, 1 = nothing left).
 
-    >>> information_loss_chart({"age": 0.4})[:4]
-    b'\\x89PNG'
+    >>> "age" in information_loss_chart({"age": 0.4})
+    True
     """
-    figure, axes = plt.subplots(figsize=(6.4, 0.5 + 0.4 * max(len(loss), 2)))
-    axes.barh(list(loss)[::-1], list(loss.values())[::-1], color=COLOURS[2])
-    axes.set_xlim(0, 1)
-    axes.set_xlabel("share of the column's information lost, H(raw | published) / H(raw)")
-    axes.set_title("Information loss per column")
-    return _png(figure)
+    axis = "share of the column's information lost, H(raw | published) / H(raw)"
+    return chart([Bars("Information loss per column", list(loss), list(loss.values()), COLOURS[2], axis, limit=1.0)])
 
 
 def safe_categories(column: pd.Series, min_count: int) -> pd.Series:
@@ -93,62 +77,67 @@ def safe_categories(column: pd.Series, min_count: int) -> pd.Series:
     return common
 
 
-def _numeric(column: pd.Series) -> pd.Series | None:
-    numbers = pd.to_numeric(column, errors="coerce")
-    return numbers if numbers.notna().sum() >= 0.95 * column.notna().sum() and column.notna().any() else None
+def _numeric(column: pd.Series) -> np.ndarray | None:
+    """The column's present values as numbers when at least 95 % of them are; each distinct
+    value is parsed once (a million ZIP codes are a few hundred numbers to read)."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        values = column.dropna().to_numpy(dtype=float)
+        return values if len(values) else None
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    present = codes[codes >= 0]
+    if not len(present):
+        return None
+    numbers = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce").to_numpy(dtype=float)
+    values = numbers[present]
+    parsed = ~np.isnan(values)
+    return values[parsed] if parsed.mean() >= 0.95 else None
 
 
-def _draw_marginal(axes: plt.Axes, column: pd.Series, min_count: int, colour: str, title: str) -> None:
-    numbers = _numeric(column)
-    if numbers is not None:
-        values = numbers.dropna().to_numpy(dtype=float)
-        bins = max(1, min(20, len(values) // max(min_count, 1)))
-        tail = min(min_count / len(values), 0.5) if len(values) else 0.5
-        edges = np.unique(np.quantile(values, np.linspace(tail, 1 - tail, bins + 1))) if len(values) else np.zeros(0)
-        if len(edges) > 1:
-            counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)
-            axes.bar(edges[:-1], counts / np.diff(edges) / len(values), width=np.diff(edges), align="edge", color=colour)
-            axes.set_ylabel("density (equal-frequency bins)")
-    else:
+def _marginal(column: pd.Series, min_count: int, colour: str, title: str) -> Bars | Histogram:
+    values = _numeric(column)
+    if values is None:
         counts = safe_categories(column, min_count)
-        axes.barh([str(label) for label in counts.index[::-1]], counts.to_numpy()[::-1], color=colour)
-        axes.tick_params(axis="y", labelsize=7)
-        axes.set_xlabel("records")
-    axes.set_title(title, fontsize=9)
+        return Bars(title, [str(label) for label in counts.index], counts.to_numpy(dtype=float).tolist(), colour, "records")
+    bins = max(1, min(20, len(values) // max(min_count, 1)))
+    tail = min(min_count / len(values), 0.5)
+    edges = np.unique(np.quantile(values, np.linspace(tail, 1 - tail, bins + 1)))
+    if len(edges) < 2:
+        return Histogram(title, [], [], colour, "one value (hidden)")
+    counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)
+    density = counts / np.diff(edges) / len(values)
+    return Histogram(title, edges.tolist(), density.tolist(), colour, "density (equal-frequency bins)")
 
 
-def marginal_comparison(before: pd.Series, after: pd.Series, min_count: int) -> bytes:
+def marginal_comparison(before: pd.Series, after: pd.Series, min_count: int) -> str:
     """The raw and the published distribution of one column, side by side.
 
-    >>> marginal_comparison(pd.Series(["a"] * 6), pd.Series(["*"] * 6), 5)[:4]
-    b'\\x89PNG'
+    >>> "x: published" in marginal_comparison(pd.Series(["a"] * 6, name="x"), pd.Series(["*"] * 6, name="x"), 5)
+    True
     """
-    figure, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.6))
-    _draw_marginal(left, before, min_count, COLOURS[0], f"{before.name}: before")
-    _draw_marginal(right, after, min_count, COLOURS[1], f"{after.name}: published")
-    return _png(figure)
+    panels = [
+        _marginal(before, min_count, COLOURS[0], f"{before.name}: before"),
+        _marginal(after, min_count, COLOURS[1], f"{after.name}: published"),
+    ]
+    return chart(panels, width=820)
 
 
-def attack_chart(attacks: dict[str, dict]) -> bytes:
-    """Linkage attack outcomes per scenario (e.g. raw data vs published data), as shares of attempts.
+def attack_chart(attacks: dict[str, dict]) -> str:
+    """Linkage attack outcomes per scenario (e.g. raw data vs published data), as shares of the
+    attacked records, with the 95 % interval of each share when the attack was run on a sample.
 
-    >>> attack_chart({"raw": {"attempts": 10, "uniquely_matched": 9, "matched_correctly": 9, "expected_correct": 9.0}})[:4]
-    b'\\x89PNG'
+    >>> "matched correctly" in attack_chart({"raw": {"attempts": 10, "uniquely_matched": 9, "matched_correctly": 9, "expected_correct": 9.0}})
+    True
     """
-    measures = (("uniquely_matched", "uniquely matched"), ("matched_correctly", "matched correctly"), ("expected_correct", "expected correct"))
-    figure, axes = plt.subplots(figsize=(6.4, 3.6))
-    width = 0.8 / max(len(attacks), 1)
-    positions = np.arange(len(measures))
-    for index, (label, result) in enumerate(attacks.items()):
+    series, intervals = {}, {}
+    for scenario, result in attacks.items():
         attempts = max(result.get("attempts", 0), 1)
-        shares = [result.get(key, 0) / attempts for key, _ in measures]
-        axes.bar(positions + index * width, shares, width=width, label=label, color=COLOURS[index % len(COLOURS)])
-    axes.set_xticks(positions + width * (len(attacks) - 1) / 2, [name for _, name in measures])
-    axes.set_ylim(0, 1)
-    axes.set_ylabel("share of attacked records")
-    axes.set_title("Linkage attack")
-    axes.legend()
-    return _png(figure)
+        series[scenario] = [(result.get(key) or 0) / attempts for key, _ in ATTACK_MEASURES]
+        bounds = result.get("ci95") or {}
+        intervals[scenario] = [Interval(*bounds[key]) if key in bounds else None for key, _ in ATTACK_MEASURES]
+    panel = GroupedBars(
+        "Linkage attack", [name for _, name in ATTACK_MEASURES], series, COLOURS, "share of attacked records", 1.0, intervals
+    )
+    return chart([panel])
 
 
 def risk_plots(
@@ -160,8 +149,8 @@ def risk_plots(
     after: pd.DataFrame | None = None,
     key_columns: list[str] | None = None,
     min_count: int = 5,
-) -> dict[str, bytes]:
-    """Every plot of the report that the given inputs allow, by name (the HTML report's captions).
+) -> dict[str, str]:
+    """Every plot of the report that the given inputs allow, by name (the HTML report's captions), as SVG.
 
     >>> sorted(risk_plots({"class_size_distribution": {"5": 1}, "records_by_risk_band": {"[0, 0.01]": 5}}))
     ['class_sizes', 'risk_bands']

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
+
+from anonymization_pipeline.core.reporting.svg import svg_data_uri
 
 
 def format_number(value: Any) -> str:
@@ -14,19 +15,38 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def success_rate(result: dict) -> tuple[Any, str]:
+    """The attack's success rate (correct matches when known) and its 95 % interval as text:
+    "exact" when the whole list was attacked, else the interval and the sample.
+
+    >>> success_rate({"attempts": 10, "expected_success_rate": 0.5})
+    (0.5, 'exact (whole list)')
+    >>> success_rate({"attempts": 100, "listed": 900, "attacker_expected_success_rate": 0.2,
+    ...               "ci95": {"attacker_expected_success_rate": [0.13, 0.29]}})
+    (0.2, '[0.13, 0.29] (sample of 100 of 900)')
+    """
+    name = "expected_success_rate" if "expected_success_rate" in result else "attacker_expected_success_rate"
+    interval = (result.get("ci95") or {}).get(name)
+    if interval is None:
+        return result.get(name), "exact (whole list)"
+    low, high = interval
+    return result.get(name), f"[{format_number(low)}, {format_number(high)}] (sample of {result['attempts']} of {result['listed']})"
+
+
 def _attack_lines(attack: dict[str, dict]) -> list[str]:
     lines = [
         "",
         "### Linkage attack",
         "",
-        "| scenario | attempts | uniquely matched | matched correctly | expected correct | success rate |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| scenario | attempts | uniquely matched | matched correctly | expected correct | success rate | 95 % interval |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for name, result in attack.items():
+        rate, interval = success_rate(result)
         lines.append(
             f"| {name} | {result.get('attempts', 0)} | {result.get('uniquely_matched', 0)} | "
             f"{format_number(result.get('matched_correctly'))} | {format_number(result.get('expected_correct'))} | "
-            f"{format_number(result.get('expected_success_rate', result.get('attacker_expected_success_rate')))} |"
+            f"{format_number(rate)} | {interval} |"
         )
     return lines
 
@@ -93,10 +113,10 @@ def render_risk_markdown(risk_summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_plots_markdown(plots: dict[str, bytes]) -> str:
-    """The plots as Markdown images with embedded PNG data (for the risk_assessment asset's metadata).
+def render_plots_markdown(plots: dict[str, str]) -> str:
+    """The plots as Markdown images with embedded SVG (for the risk_assessment asset's metadata).
 
-    >>> render_plots_markdown({"risk_bands": b"\\x89PNG"}).startswith("![risk_bands](data:image/png;base64,")
-    True
+    >>> render_plots_markdown({"risk_bands": "<svg/>"})
+    '![risk_bands](data:image/svg+xml;base64,PHN2Zy8+)\\n'
     """
-    return "\n\n".join(f"![{name}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})" for name, png in plots.items()) + "\n"
+    return "\n\n".join(f"![{name}]({svg_data_uri(svg)})" for name, svg in plots.items()) + "\n"

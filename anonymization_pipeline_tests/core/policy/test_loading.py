@@ -214,3 +214,13 @@ def test_file_level_problems(tmp_path):
     scalar.write_text("just a string\n")
     with pytest.raises(PolicyError, match="a policy is a YAML mapping"):
         load_policy(scalar)
+
+
+def test_the_linkage_attack_is_bounded_by_a_sample_size():
+    attack = {"external": {"format": "csv", "path": "list.csv"}, "columns": ["age"]}
+    assert validate_policy(minimal_policy(risk={"linkage_attack": attack})).risk.linkage_attack.sample_size == 10_000
+    whole = validate_policy(minimal_policy(risk={"linkage_attack": attack | {"sample_size": None}}))
+    assert whole.risk.linkage_attack.sample_size is None
+    assert problems_of(minimal_policy(risk={"linkage_attack": attack | {"sample_size": 10}})) == [
+        "risk.linkage_attack.sample_size: Input should be greater than or equal to 100"
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from xml.etree import ElementTree
 from pathlib import Path
 
 import numpy as np
@@ -11,13 +12,13 @@ import pandas as pd
 import pytest
 
 from anonymization_pipeline.core.reporting import (
-    column_information_loss,
     render_html_report,
     render_plots_markdown,
     render_risk_markdown,
     risk_plots,
 )
-from anonymization_pipeline.core.reporting.plots import safe_categories
+from anonymization_pipeline.core.reporting.information_loss import column_information_loss
+from anonymization_pipeline.core.reporting.plots import marginal_comparison, safe_categories
 from anonymization_pipeline.core.risk import assess_risk
 from anonymization_pipeline_tests.core.risk.policies import small_policy
 
@@ -59,6 +60,19 @@ def test_rare_raw_values_are_pooled_in_the_marginals():
     assert counts.to_dict() == {"common": 6, "other (2 values)": 2}
 
 
+def _labels(svg: str) -> set[str]:
+    return {label.text for label in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
+
+
+def test_marginals_label_common_categories_and_round_numbers_only():
+    categories = pd.Series(["common"] * 6 + ["rare-a", "rare-b"], name="c")
+    labels = _labels(marginal_comparison(categories, categories, 5))
+    assert {"common", "other (2 values)"} <= labels and not labels & {"rare-a", "rare-b"}
+    odd = pd.Series(np.arange(10_001, 10_400, 2).astype(str), name="n")  # every value odd, each one once
+    numbers = {label for label in _labels(marginal_comparison(odd, odd, 5)) if label[0].isdigit()}
+    assert numbers and all(int(label) % 10 == 0 for label in numbers)
+
+
 def test_risk_markdown_section():
     summary = assess_risk(published(people()), small_policy(["age", "zip"], ["diagnosis"], privacy={"k": 5})).summary
     summary["attack"] = {"raw": {"attempts": 10, "uniquely_matched": 9, "matched_correctly": 9, "expected_correct": 9.5, "expected_success_rate": 0.95}}
@@ -66,15 +80,15 @@ def test_risk_markdown_section():
     lines = text.splitlines()
     assert lines[:3] == ["## Re-identification risk", "", "- Verdict: **passed**"]
     assert f"| k achieved (smallest class) | {summary['k_achieved']} |" in lines
-    assert "| raw | 10 | 9 | 9 | 9.5 | 0.95 |" in lines
+    assert "| raw | 10 | 9 | 9 | 9.5 | 0.95 | exact (whole list) |" in lines
     assert "| sensitive column | l distinct | l entropy | l recursive | t equal | t ordered | t hierarchical |" in lines
 
 
 def test_plots_as_markdown_images_for_asset_metadata():
-    assert render_plots_markdown({"a": b"AB", "b": b"C"}) == "![a](data:image/png;base64,QUI=)\n\n![b](data:image/png;base64,Qw==)\n"
+    assert render_plots_markdown({"a": "AB", "b": "C"}) == "![a](data:image/svg+xml;base64,QUI=)\n\n![b](data:image/svg+xml;base64,Qw==)\n"
 
 
-def report_and_plots(tmp_path: Path) -> tuple[dict, dict[str, bytes], pd.DataFrame]:
+def report_and_plots(tmp_path: Path) -> tuple[dict, dict[str, str], pd.DataFrame]:
     raw = people()
     out = published(raw)
     assessment = assess_risk(out, small_policy(["age", "zip"], ["diagnosis"], privacy={"k": 5}))
@@ -106,14 +120,16 @@ def report_and_plots(tmp_path: Path) -> tuple[dict, dict[str, bytes], pd.DataFra
 def test_the_html_page_is_self_contained_and_holds_no_unsafe_value(tmp_path):
     report, plots, raw = report_and_plots(tmp_path)
     assert set(plots) == {"class_sizes", "risk_bands", "information_loss", "marginal_age", "marginal_zip", "attack"}
-    assert all(png.startswith(b"\x89PNG") for png in plots.values())
+    for svg in plots.values():
+        assert ElementTree.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+        assert "<script" not in svg and "href" not in svg
     page = render_html_report(report, plots)
     assert page.count("<img ") == len(plots)
-    assert len(re.findall(r'src="data:image/png;base64,', page)) == len(plots)
+    assert len(re.findall(r'src="data:image/svg\+xml;base64,', page)) == len(plots)
     assert not re.search(r"(src|href)=\"(https?:|//)", page)
     assert "<script" not in page
     unsafe = raw[published(raw)["age"] == "*"]
-    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    text = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "", page)
     for value in set(unsafe["zip"]):
         assert value not in text
 

@@ -13,6 +13,7 @@ from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.policy.model import TableHierarchy
 from anonymization_pipeline.core.privacy.hierarchies import read_table_hierarchy
 from anonymization_pipeline.core.risk import GroundTruth, run_linkage_attack
+from anonymization_pipeline.core.risk.attack import wilson_interval
 from anonymization_pipeline.core.risk.matching import match_by_containment
 
 
@@ -125,3 +126,46 @@ def test_correct_matches_stay_within_one_in_k_after_k_anonymity(rows, seed, k):
 def test_joining_on_a_column_the_list_lacks_is_an_input_error():
     with pytest.raises(InputDataError, match="the external table has no column 'zipcode'"):
         run_linkage_attack(pd.DataFrame({"zipcode": ["1"]}), pd.DataFrame({"zip": ["1"]}), ["zipcode"])
+
+
+def test_raw_values_compared_by_equality_give_the_containment_counts():
+    people = _people(1_500, seed=2)
+    on = ["birth_year", "sex", "zipcode"]
+    truth = GroundTruth(published=people["id"], external=people["id"])
+    by_equality = run_linkage_attack(people[on], people, on, levels=dict.fromkeys(on, 0), ground_truth=truth)
+    by_containment = run_linkage_attack(people[on], people, on, ground_truth=truth)
+    assert by_equality.pop("method") == "equality of raw values"
+    by_containment.pop("method")
+    assert by_equality == by_containment
+
+
+def test_a_list_longer_than_the_sample_size_is_attacked_through_a_sample_with_intervals():
+    people = _people(6_000, seed=3)
+    on = ["birth_year", "sex", "zipcode"]
+    truth = GroundTruth(published=people["id"], external=people["id"])
+    whole = run_linkage_attack(people[on], people, on, ground_truth=truth)
+    sampled = run_linkage_attack(people[on], people, on, ground_truth=truth, sample_size=1_000)
+    assert "ci95" not in whole and "listed" not in whole
+    assert (sampled["attempts"], sampled["listed"], sampled["targets_in_published"]) == (1_000, 6_000, 1_000)
+    assert sampled == run_linkage_attack(people[on], people, on, ground_truth=truth, sample_size=1_000)  # seeded
+    for name in ("matched", "uniquely_matched", "matched_correctly", "expected_correct"):
+        low, high = sampled["ci95"][name]
+        assert low <= sampled[name] / 1_000 <= high
+        assert low <= whole[name] / 6_000 <= high
+        assert high - low < 0.05
+    low, high = sampled["ci95"]["expected_success_rate"]
+    assert low <= whole["expected_success_rate"] <= high
+    assert run_linkage_attack(people[on], people, on, ground_truth=truth, sample_size=6_000) == whole
+
+
+@pytest.mark.parametrize(
+    ("successes", "sampled", "population", "expected"),
+    [
+        (50, 100, 10**9, (0.403832, 0.596168)),  # the textbook Wilson interval for 50/100
+        (0, 100, 10**9, (0.0, 0.036994)),  # z² / (n + z²)
+        (100, 100, 10**9, (0.963006, 1.0)),
+        (37, 100, 100, (0.37, 0.37)),  # the whole population: exact
+    ],
+)
+def test_wilson_interval(successes, sampled, population, expected):
+    assert wilson_interval(successes, sampled, population) == pytest.approx(expected, abs=2e-6)
