@@ -16,17 +16,20 @@ from anonymization_pipeline.cli import (
     attack_command,
     audit_command,
     demo_command,
+    init_command,
     keys_command,
     policy_command,
     reidentify_command,
     run_command,
 )
 from anonymization_pipeline.core.errors import AnonymizerError
+from anonymization_pipeline.core.project import apply_project
 
 COMMAND_MODULES = [
     run_command,
     policy_command,
     demo_command,
+    init_command,
     audit_command,
     attack_command,
     keys_command,
@@ -47,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command != "init":
+            apply_project()
         return args.func(args)
     except AnonymizerError as error:
         for line in str(error).splitlines() or [type(error).__name__]:

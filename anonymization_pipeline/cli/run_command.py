@@ -33,7 +33,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", help="override the policy's input: a file path or SQL URL#table")
     parser.add_argument("--output", help="override the policy's output: a file path or SQL URL#table")
     parser.add_argument("--report", help="folder for report.json and report.md")
-    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success (no stage log either)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--timings", action="store_true", help="print where the time went")
     parser.add_argument(
@@ -52,21 +52,22 @@ def run_policy(args: argparse.Namespace) -> int:
     clock["policy"] = time.time()
 
     from anonymization_pipeline.core.pipeline.publish import assessment_directory
-    from anonymization_pipeline.orchestration.environment import build_resources
+    from anonymization_pipeline.orchestration.environment import build_resources, settings_of
     from anonymization_pipeline.orchestration.failures import exit_code_of
     from anonymization_pipeline.orchestration.in_process import current_instance, ingest_days, materialize_with_escalation
 
     clock["dagster_import"] = time.time()
     resources = build_resources(str(args.policy), args.input, args.output, args.report)
-    settings = resources["settings"]
+    settings = settings_of(resources)
     report_dir = settings.report_directory(policy)
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"cannot create the report folder {report_dir}: {error.strerror}") from None
     progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
+    stage_log = _log_printer(enabled=not args.quiet and not args.json)
     instance = current_instance()
-    unread = ingest_days(resources, instance, days, on_step=progress)
+    unread = ingest_days(resources, instance, days, on_step=progress, on_log=stage_log)
     if unread is not None:
         raise StepFailed(f"{unread.failed_step}: {unread.error_message}", exit_code_of(unread.error_class))
     outcome = materialize_with_escalation(
@@ -75,6 +76,8 @@ def run_policy(args: argparse.Namespace) -> int:
         policy.retry.max_attempts,
         on_step=progress,
         on_attempt=_attempt_printer(policy, report_dir, quiet=args.quiet or args.json),
+        on_log=stage_log,
+        tags=getattr(args, "run_tags", None),
     )
     clock["pipeline"] = time.time()
     rejected = not outcome.success and exit_code_of(outcome.error_class) == PrivacyTargetNotMet.exit_code
@@ -137,7 +140,7 @@ def _print_summary(report: dict[str, Any], report_dir: Path, args: argparse.Name
         print(f"  unmet: {failure}")
     if report["output"]:
         print(f"  output: {report['output']}")
-    print(f"  report: {report_dir / 'report.md'}")
+    print(f"  report: {report_dir / 'report.html'} (also report.md, report.json)")
 
 
 def _print_timings(clock: dict[str, float], report: dict[str, Any] | None) -> None:
@@ -168,6 +171,16 @@ def _attempt_printer(policy: Policy, report_dir: Path, quiet: bool):
         )
 
     return on_attempt
+
+
+def _log_printer(enabled: bool):
+    """What each stage logs (rows read, transformations searched, rows published), to stderr."""
+
+    def on_log(message: str) -> None:
+        if enabled:
+            print(f"  {message}", file=sys.stderr, flush=True)
+
+    return on_log
 
 
 def _progress_printer(enabled: bool):
