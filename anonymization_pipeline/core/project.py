@@ -20,6 +20,8 @@ from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.core.keys import KEY_FILE_VARIABLE
 
 PROJECT_FILE = "anonymizer.yaml"
+PROJECT_FILE_VARIABLE = "ANONYMIZER_PROJECT_FILE"
+"""Names the project file outright; set but empty, no project file is read (tests, CI)."""
 POLICIES_VARIABLE = "ANONYMIZER_POLICIES"
 HOME_VARIABLE = "DAGSTER_HOME"
 
@@ -54,10 +56,14 @@ class ProjectSettings:
 
 
 def find_project(start: Path | None = None) -> ProjectSettings | None:
-    """The nearest `anonymizer.yaml` at or above `start` (default: the working directory).
+    """The file `ANONYMIZER_PROJECT_FILE` names, else the nearest `anonymizer.yaml` at or above
+    `start` (default: the working directory).
 
     >>> find_project(Path("/"))  # doctest: +SKIP
     """
+    named = os.environ.get(PROJECT_FILE_VARIABLE)
+    if named is not None:
+        return _read(Path(named)) if named else None
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         path = candidate / PROJECT_FILE
