@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
 if TYPE_CHECKING:
@@ -25,11 +26,17 @@ def build_schedule(
     day that just ended and publishes the union of every day read so far."""
     schedule = spec.policy.schedule
     if spec.policy.dataset.daily_partitions is not None:
+        daily_time = schedule.hour_and_minute
+        if daily_time is None or schedule.timezone != "UTC":
+            raise ConfigurationError(
+                f"{spec.policy_path}: an input read by UTC day runs once a day after the day ends; "
+                f"give schedule as {{cron: 'M H * * *', timezone: UTC}}, not '{schedule.cron}' in {schedule.timezone}"
+            )
         return dg.build_schedule_from_partitioned_job(
             job,
             name=schedule_name(spec),
-            cron_schedule=schedule.cron,
-            execution_timezone=schedule.timezone,
+            hour_of_day=daily_time[0],
+            minute_of_hour=daily_time[1],
             description=f"Reads the day that just ended and publishes {spec.name} ({schedule.cron}, {schedule.timezone}).",
             default_status=dg.DefaultScheduleStatus.RUNNING,
         )

@@ -36,11 +36,10 @@ def build_escalation_sensor(spec: DatasetSpec, job: dg.UnresolvedAssetJobDefinit
         minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Retries {spec.name} runs that failed their privacy or risk targets with the next rung of retry.ladder.",
-        required_resource_keys={spec.settings_key},
     )
     def privacy_escalation(context: dg.SensorEvaluationContext) -> Iterator:
         handled = int(context.cursor or 0)
-        max_attempts = getattr(context.resources, spec.settings_key).policy().retry.max_attempts
+        max_attempts = spec.policy.retry.max_attempts
         for record in _new_failures(context.instance, handled):
             run = record.dagster_run
             handled = max(handled, record.storage_id)
