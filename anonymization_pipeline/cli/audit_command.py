@@ -29,9 +29,8 @@ def print_audit(args: argparse.Namespace) -> int:
 
     instance = current_instance()
     history = materialization_history(instance, args.asset, since, args.dataset)
-    failures = failed_runs(instance, since, args.dataset)
     if args.json:
-        print(json.dumps({"materializations": history, "failed_runs": failures}, indent=2, default=str))
+        print(json.dumps(history, indent=2, default=str))
         return 0
     width = max([len("dataset"), *(len(entry["dataset"]) for entry in history)])
     print(
@@ -49,6 +48,7 @@ def print_audit(args: argparse.Namespace) -> int:
             f"{_number(privacy.get('k_achieved')):>5} {'' if highest is None else f'{highest:.4f}':>8}  "
             f"{str(metadata.get('policy_sha256', ''))[:12]:<12}  {_result(metadata)}"
         )
+    failures = failed_runs(instance, since, args.dataset)
     if failures:
         print("\nfailed runs:")
     for run in failures:

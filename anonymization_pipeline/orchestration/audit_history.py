@@ -52,11 +52,23 @@ def materialization_history(
             "time": datetime.fromtimestamp(record.timestamp, tz=UTC).isoformat(),
             "run_id": record.run_id,
             "metadata": {
-                key: value.value for key, value in record.asset_materialization.metadata.items() if key != "plots"
+                key: _plain(value.value) for key, value in record.asset_materialization.metadata.items() if key != "plots"
             },
         }
         for dataset, stage, record in records
     ]
+
+
+def _plain(value: Any) -> Any:
+    """Column schema and lineage as JSON-ready structures; everything else as it is."""
+    if isinstance(value, dg.TableSchema):
+        return [{"name": c.name, "type": c.type, "description": c.description} for c in value.columns]
+    if isinstance(value, dg.TableColumnLineage):
+        return {
+            column: [{"asset": dep.asset_key.to_user_string(), "column": dep.column_name} for dep in deps]
+            for column, deps in value.deps_by_column.items()
+        }
+    return value
 
 
 def failed_runs(instance: dg.DagsterInstance, since: datetime | None = None, datasets: list[str] | None = None) -> list[dict[str, Any]]:
