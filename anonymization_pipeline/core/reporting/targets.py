@@ -95,3 +95,36 @@ def policy_targets(policy: Policy) -> list[Target]:
         if limit < 1:
             targets.append(Target(check, f"{label} ≤ {limit:g}", limit, "at_most", ("prosecutor", figure)))
     return targets
+
+
+def target_rows(policy: Policy, risk_summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The report's table: each target with its achieved figure beside its limit."""
+    return [
+        {
+            "target": target.description,
+            "achieved": target.achieved(risk_summary),
+            "limit": target.limit,
+            "met": target.met(risk_summary),
+        }
+        for target in policy_targets(policy)
+    ]
+
+
+def why_k_exceeds(k_asked: int | None, k_achieved: int | None, rows: Mapping[str, Any], other_targets: list[str]) -> str | None:
+    """Why the smallest class is larger than the k asked for, or None when it is not.
+
+    >>> why_k_exceeds(5, 8, {"rows_suppressed": 0}, [])[:33]
+    'k achieved is 8 where 5 was asked'
+    """
+    if k_asked is None or k_achieved is None or k_achieved <= k_asked:
+        return None
+    reasons = [
+        "full-domain generalization moves a whole column up one level of its hierarchy at a time, so the classes "
+        "grow in jumps and the least-loss transformation that meets every target has no class smaller than "
+        f"{k_achieved}"
+    ]
+    if other_targets:
+        reasons.append(f"the other targets ({'; '.join(other_targets)}) needed coarser levels than k alone")
+    if rows.get("rows_suppressed"):
+        reasons.append(f"{rows['rows_suppressed']} rows of classes below the limit were suppressed rather than generalize further")
+    return f"k achieved is {k_achieved} where {k_asked} was asked because " + "; ".join(reasons) + "."
