@@ -21,6 +21,7 @@ from anonymization_pipeline.core.at_rest import STORAGE_KEY
 from anonymization_pipeline.core.io import describe_location, read_table
 from anonymization_pipeline.core.pipeline import StageOutput, stages
 from anonymization_pipeline.core.pipeline.classification import classify_fields
+from anonymization_pipeline.core.pipeline.column_types import restore_integer_columns
 from anonymization_pipeline.core.pipeline.publish import assessment_directory, publish, report_rejection
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.reporting import render_plots_markdown
@@ -310,7 +311,7 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
         stage_io_manager: StageParquetIOManager = context.resources.stage_io_manager
         dataset_folder = Path(stage_io_manager.base_dir).joinpath(*spec.key(RAW_RECORDS).path[:-1])
         purged = purge_intermediates(dataset_folder, policy.retention.intermediate_seconds, keep=[DAILY_ARRIVALS])
-        frame = sensitive_protected.frame
+        frame = restore_integer_columns(sensitive_protected.frame, policy)
         return dg.MaterializeResult(
             metadata=audit_metadata(context, policy, report | {"intermediates_purged": len(purged)})
             | trend_figures(report)
