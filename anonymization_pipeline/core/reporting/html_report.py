@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from anonymization_pipeline.core.reporting.risk_markdown import format_number
+from anonymization_pipeline.core.reporting.risk_markdown import ATTACK_NOTE, format_number
 
 CAPTIONS = {
     "class_sizes": "Equivalence class sizes: how many classes have each size. A class smaller than k would be a re-identification risk.",
@@ -86,9 +86,18 @@ def _risk_section(risk: dict[str, Any]) -> str:
 
 
 def _attack_section(attack: dict[str, dict]) -> str:
-    columns = ["attempts", "matched", "uniquely_matched", "matched_correctly", "expected_correct", "expected_success_rate"]
+    columns = [
+        "attempts",
+        "matched",
+        "uniquely_matched",
+        "matched_correctly",
+        "expected_correct",
+        "attacker_expected_success_rate",
+        "expected_success_rate",
+    ]
     rows = [[name] + [result.get(column) for column in columns] for name, result in attack.items()]
-    return "<h2>Linkage attack</h2>" + _table(["scenario"] + [c.replace("_", " ") for c in columns], rows)
+    table = _table(["scenario"] + [c.replace("_", " ") for c in columns], rows)
+    return "<h2>Linkage attack</h2>" + table + f"<p>{html.escape(ATTACK_NOTE)}</p>"
 
 
 def _validation_section(validation: dict[str, Any]) -> str:
