@@ -69,7 +69,7 @@ def run_policy(args: argparse.Namespace) -> int:
     instance = current_instance()
     unread = ingest_days(resources, instance, days, on_step=progress, on_log=stage_log)
     if unread is not None:
-        raise StepFailed(f"{unread.failed_step}: {unread.error_message}", exit_code_of(unread.error_class))
+        raise StepFailed(f"{_asset_of(unread.failed_step)}: {unread.error_message}", exit_code_of(unread.error_class))
     outcome = materialize_with_escalation(
         resources,
         instance,
@@ -89,12 +89,17 @@ def run_policy(args: argparse.Namespace) -> int:
         if rejected and report is not None:
             _print_summary(report, report_dir, args)
             raise StepFailed("not published: " + "; ".join(report["failures"]), code)
-        raise StepFailed(f"{outcome.failed_step}: {outcome.error_message}", code)
+        raise StepFailed(f"{_asset_of(outcome.failed_step)}: {outcome.error_message}", code)
     if args.json:
         print(json.dumps(report, indent=2))
     elif not args.quiet:
         _print_summary(report, report_dir, args)
     return 0
+
+
+def _asset_of(step: str | None) -> str:
+    """A step key as the asset it materializes: `adult__raw_records` → `adult/raw_records`."""
+    return (step or "").replace("__", "/")
 
 
 def _days_to_read(policy: Policy, dates: list[str]) -> list[str]:
