@@ -34,8 +34,13 @@ from anonymization_pipeline.orchestration.retention import purge_intermediates
 
 CODE_VERSION = version("anonymization_pipeline")
 FINGERPRINT_PURPOSE = "fingerprint:hmac-sha256"
-DOWNSTREAM = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
-"""Downstream stages follow a new upstream materialization on their own, unless a blocking check failed."""
+DOWNSTREAM = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_match(
+    dg.AutomationCondition.all_checks_match(
+        dg.AutomationCondition.check_passed() | dg.AutomationCondition.will_be_requested(), blocking_only=False
+    ).with_label("all_checks_passed")
+).with_label("all_deps_checks_passed")
+"""Downstream stages follow a new upstream materialization on their own, unless a check of an
+upstream stage failed: a missed target is escalated by the dataset's sensor, never retried as is."""
 STAGE_IO = "stage_io_manager"
 KEYS = "keys"
 JSON_IO = "json_io_manager"

@@ -136,7 +136,8 @@ def test_the_ui_shows_groups_checks_the_failure_reason_and_a_plot(served: Served
             expect(page.get_by_text(REASON).first).to_be_visible(timeout=30_000)
             page.screenshot(path=ARTIFACTS / "failed_run_reason.png")
 
-            page.goto(f"{url}/assets/{PASSING}/anonymized_dataset?view=plots")
+            page.goto(f"{url}/assets/{PASSING}/anonymized_dataset")  # the overview's metadata: Table | Plots
+            page.get_by_text("Plots", exact=True).first.click(timeout=30_000)
             expect(page.get_by_text("k_achieved").first).to_be_visible(timeout=30_000)
             expect(page.get_by_text("average_risk").first).to_be_visible(timeout=30_000)
             page.screenshot(path=ARTIFACTS / "published_asset_plots.png", full_page=True)
