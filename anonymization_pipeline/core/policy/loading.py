@@ -19,7 +19,7 @@ _UNION_TAGS = {"csv", "parquet", "sql", "table", "intervals", "prefix", "dates"}
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a YAML policy; relative paths in it resolve against its folder.
 
-    >>> load_policy("examples/adult/policy.yaml").dataset.name  # doctest: +SKIP
+    >>> load_policy("examples/policies/adult.yaml").dataset.name  # doctest: +SKIP
     'adult'
     """
     path = Path(path)
