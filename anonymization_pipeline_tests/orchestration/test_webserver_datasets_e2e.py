@@ -78,7 +78,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDatasets]
     }
     for name, document in documents.items():
         (policies / f"{name}.yaml").write_text(yaml.safe_dump(document))
-    environment = server_environment(home, policies) | {"ANONYMIZER_POLICIES": str(policies), "ANONYMIZER_PROJECT_FILE": ""}
+    environment = server_environment(home, policies) | {"ANONYMIZER_POLICIES": str(policies)}
     environment.pop("ANONYMIZER_POLICY")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("NO_PROXY", LOOPBACK)

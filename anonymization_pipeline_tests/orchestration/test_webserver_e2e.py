@@ -109,6 +109,7 @@ def server_environment(home: Path, policy: Path) -> dict[str, str]:
         "DAGSTER_HOME": str(home),
         "ANONYMIZER_STORAGE_DIR": str(home / "anonymizer_storage"),
         "ANONYMIZER_POLICY": str(policy),
+        "ANONYMIZER_PROJECT_FILE": "",  # never the developer's anonymizer.yaml
     }
     return environment | {f"ANONYMIZER_KEY_{name.upper()}": encode_key_material(key) for name, key in TEST_KEYS.items()}
 
