@@ -19,13 +19,13 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	@cp dagster.yaml $@
 
-demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+# `anonymize demo` calls `anonymize init` first: instance folder, keys and anonymizer.yaml, once.
+demo: $(STAMP)
 	$(BIN)/anonymize demo
 
 test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/pytest -q
 
-ui: export ANONYMIZER_KEY_FILE ?= $(DAGSTER_HOME)/demo-keys.json
 ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
@@ -33,4 +33,4 @@ benchmarks: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(DAGSTER_HOME) examples/*/out examples/*/data test-artifacts
+	rm -rf $(DAGSTER_HOME) anonymizer.yaml examples/*/out examples/*/data test-artifacts

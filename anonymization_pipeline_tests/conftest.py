@@ -100,4 +100,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
         monkeypatch.delenv(variable)
     for name, material in TEST_KEYS.items():
         monkeypatch.setenv(f"ANONYMIZER_KEY_{name.upper()}", encode_key_material(material))
+    monkeypatch.setenv("ANONYMIZER_PROJECT_FILE", "")
+    monkeypatch.delenv("ANONYMIZER_POLICIES", raising=False)
+    monkeypatch.delenv("ANONYMIZER_POLICY", raising=False)
     return home

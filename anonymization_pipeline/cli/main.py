@@ -18,6 +18,7 @@ from anonymization_pipeline.cli import (
     audit_command,
     budget_command,
     demo_command,
+    init_command,
     keys_command,
     policy_command,
     profile_command,
@@ -28,11 +29,13 @@ from anonymization_pipeline.cli import (
     timings,
 )
 from anonymization_pipeline.core.errors import AnonymizerError
+from anonymization_pipeline.core.project import apply_project
 
 COMMAND_MODULES = [
     run_command,
     policy_command,
     demo_command,
+    init_command,
     audit_command,
     attack_command,
     keys_command,
@@ -59,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command != "init":
+            apply_project()
         with timings.reported(args):
             return args.func(args)
     except AnonymizerError as error:

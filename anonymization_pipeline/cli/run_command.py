@@ -33,7 +33,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", help="override the policy's input: a file path or SQL URL#table")
     parser.add_argument("--output", help="override the policy's output: a file path or SQL URL#table")
     parser.add_argument("--report", help="folder for report.json and report.md")
-    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success (no stage log either)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--date",
@@ -51,7 +51,7 @@ def run_policy(args: argparse.Namespace) -> int:
 
     with timed("import the pipeline and Dagster"):
         from anonymization_pipeline.core.pipeline.publish import assessment_directory
-        from anonymization_pipeline.orchestration.environment import build_resources
+        from anonymization_pipeline.orchestration.environment import build_resources, settings_of
         from anonymization_pipeline.orchestration.failures import exit_code_of
         from anonymization_pipeline.orchestration.in_process import (
             current_instance,
@@ -60,24 +60,27 @@ def run_policy(args: argparse.Namespace) -> int:
         )
 
     resources = build_resources(str(args.policy), args.input, args.output, args.report)
-    settings = resources["settings"]
+    settings = settings_of(resources)
     report_dir = settings.report_directory(policy)
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"cannot create the report folder {report_dir}: {error.strerror}") from None
     progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
+    stage_log = _log_printer(enabled=not args.quiet and not args.json)
     with timed("pipeline: Dagster run(s); steps with IO and events"):
         instance = current_instance()
-        unread = ingest_days(resources, instance, days, on_step=progress)
+        unread = ingest_days(resources, instance, days, on_step=progress, on_log=stage_log)
         if unread is not None:
-            raise StepFailed(f"{unread.failed_step}: {unread.error_message}", exit_code_of(unread.error_class))
+            raise StepFailed(f"{_asset_of(unread.failed_step)}: {unread.error_message}", exit_code_of(unread.error_class))
         outcome = materialize_with_escalation(
             resources,
             instance,
             policy.retry.max_attempts,
             on_step=progress,
             on_attempt=_attempt_printer(policy, report_dir, quiet=args.quiet or args.json),
+            on_log=stage_log,
+            tags=getattr(args, "run_tags", None),
         )
     rejected = not outcome.success and exit_code_of(outcome.error_class) == PrivacyTargetNotMet.exit_code
     report = _read_report(assessment_directory(report_dir, outcome.run_id) if rejected else report_dir)
@@ -87,12 +90,17 @@ def run_policy(args: argparse.Namespace) -> int:
         if rejected and report is not None:
             _print_summary(report, report_dir, args)
             raise StepFailed("not published: " + "; ".join(report["failures"]), code)
-        raise StepFailed(f"{outcome.failed_step}: {outcome.error_message}", code)
+        raise StepFailed(f"{_asset_of(outcome.failed_step)}: {outcome.error_message}", code)
     if args.json:
         print(json.dumps(report, indent=2))
     elif not args.quiet:
         _print_summary(report, report_dir, args)
     return 0
+
+
+def _asset_of(step: str | None) -> str:
+    """A step key as the asset it materializes: `adult__raw_records` → `adult/raw_records`."""
+    return (step or "").replace("__", "/")
 
 
 def _days_to_read(policy: Policy, dates: list[str]) -> list[str]:
@@ -138,7 +146,7 @@ def _print_summary(report: dict[str, Any], report_dir: Path, args: argparse.Name
         print(f"  unmet: {failure}")
     if report["output"]:
         print(f"  output: {report['output']}")
-    print(f"  report: {report_dir / 'report.md'}")
+    print(f"  report: {report_dir / 'report.html'} (also report.md, report.json)")
 
 
 def _attempt_printer(policy: Policy, report_dir: Path, quiet: bool):
@@ -158,6 +166,16 @@ def _attempt_printer(policy: Policy, report_dir: Path, quiet: bool):
         )
 
     return on_attempt
+
+
+def _log_printer(enabled: bool):
+    """What each stage logs (rows read, transformations searched, rows published), to stderr."""
+
+    def on_log(message: str) -> None:
+        if enabled:
+            print(f"  {message}", file=sys.stderr, flush=True)
+
+    return on_log
 
 
 def _progress_printer(enabled: bool):

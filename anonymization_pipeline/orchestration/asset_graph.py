@@ -1,14 +1,15 @@
-"""Which stages a policy gets: its input read whole, or read by day and then united."""
+"""Which stages a dataset gets: its input read whole, or read by day and then united."""
 
 import dagster as dg
 
-from anonymization_pipeline.core.policy import Policy
-from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
+from anonymization_pipeline.orchestration.assets import build_downstream_assets, build_pipeline_assets, OUTPUT_KINDS
 from anonymization_pipeline.orchestration.daily_assets import daily_ingestion
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
 
-def pipeline_assets(policy: Policy) -> list[dg.AssetsDefinition]:
-    daily = policy.dataset.daily_partitions
+def pipeline_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
+    daily = spec.policy.dataset.daily_partitions
     if daily is None:
-        return PIPELINE_ASSETS
-    return [*daily_ingestion(daily), *PIPELINE_ASSETS[1:]]
+        return build_pipeline_assets(spec)
+    output_kind = OUTPUT_KINDS[spec.policy.dataset.output.format]
+    return [*daily_ingestion(spec, daily), *build_downstream_assets(spec, output_kind)]

@@ -11,25 +11,55 @@ import dagster as dg
 from anonymization_pipeline.core.dp import AggregateRelease, BudgetLedger, period_key, release_aggregates
 from anonymization_pipeline.core.dp.ledger import remaining
 from anonymization_pipeline.core.policy import Policy
-from anonymization_pipeline.orchestration.assets import CODE_VERSION
-from anonymization_pipeline.orchestration.resources import PipelineSettings
+from anonymization_pipeline.orchestration.assets import CODE_VERSION, dataset_settings
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
 DP_GROUP = "differential_privacy"
 
 
-@dg.asset(group_name=DP_GROUP, code_version=CODE_VERSION, kinds={"opendp"})
-def dp_aggregates(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
-    """Counts, sums, means, histograms and quantiles under differential privacy, each with its 95 %
-    interval; refused (nothing written) when the period's budget cannot pay for them."""
-    policy = settings.policy()
-    ledger = BudgetLedger.from_environment()
-    try:
-        release = release_aggregates(
-            policy, run_id=context.run_id, ledger=ledger, input_location=settings.input_location(policy)
-        )
-    finally:
-        ledger.dispose()
-    return dg.MaterializeResult(metadata=release_metadata(release))
+def dp_definitions(spec: DatasetSpec) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    """The dataset's release asset and its budget check, for a policy with an `aggregates:` section.
+
+    They sit in a group of their own (`<dataset>_differential_privacy`), outside the dataset's job,
+    schedule and automation: each materialization spends budget, so it runs when someone asks."""
+    if spec.policy.aggregates is None:
+        return [], []
+    key = spec.key("dp_aggregates")
+
+    @dg.asset(
+        key=key,
+        group_name=f"{spec.name}_{DP_GROUP}",
+        code_version=CODE_VERSION,
+        kinds={"opendp"},
+        owners=list(spec.policy.owners),
+        tags=spec.tags,
+        required_resource_keys={spec.settings_key},
+    )
+    def dp_aggregates(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        """Counts, sums, means, histograms and quantiles under differential privacy, each with its 95 %
+        interval; refused (nothing written) when the period's budget cannot pay for them."""
+        settings = dataset_settings(context, spec)
+        policy = settings.policy()
+        ledger = BudgetLedger.from_environment()
+        try:
+            release = release_aggregates(
+                policy, run_id=context.run_id, ledger=ledger, input_location=settings.input_location(policy)
+            )
+        finally:
+            ledger.dispose()
+        return dg.MaterializeResult(metadata=release_metadata(release))
+
+    @dg.asset_check(
+        asset=key,
+        name="budget_not_exceeded",
+        blocking=True,
+        description="ε and δ spent this period are within the budget",
+        required_resource_keys={spec.settings_key},
+    )
+    def budget_not_exceeded(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        return budget_verdict(dataset_settings(context, spec).policy())
+
+    return [dp_aggregates], [budget_not_exceeded]
 
 
 def release_metadata(release: AggregateRelease) -> dict:
@@ -51,9 +81,8 @@ def release_metadata(release: AggregateRelease) -> dict:
     }
 
 
-@dg.asset_check(asset=dp_aggregates, name="budget_not_exceeded", blocking=True, description="ε and δ spent this period are within the budget")
-def budget_not_exceeded(settings: PipelineSettings) -> dg.AssetCheckResult:
-    policy = settings.policy()
+def budget_verdict(policy: Policy) -> dg.AssetCheckResult:
+    """Whether what the dataset spent this period is within its budget, with the figures."""
     budget = policy.aggregates.budget
     period = period_key(budget.period)
     ledger = BudgetLedger.from_environment()
@@ -74,15 +103,6 @@ def budget_not_exceeded(settings: PipelineSettings) -> dg.AssetCheckResult:
             "delta_budget": budget.delta,
         },
     )
-
-
-def dp_assets(policy: Policy) -> list[dg.AssetsDefinition]:
-    """The release asset, for a policy with an `aggregates:` section."""
-    return [dp_aggregates] if policy.aggregates is not None else []
-
-
-def dp_checks(policy: Policy) -> list[dg.AssetChecksDefinition]:
-    return [budget_not_exceeded] if policy.aggregates is not None else []
 
 
 def _markdown(release: AggregateRelease) -> str:

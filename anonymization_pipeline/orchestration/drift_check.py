@@ -2,7 +2,7 @@
 says it holds? It profiles a sample of the run's raw records (`core.profiling.drift`) and warns
 about each column declared weaker than its values show, and each column the policy does not list.
 
-Built by a factory over the two asset keys, so a graph with prefixed keys wires its own copy.
+Built per dataset, over its prefixed asset keys and its own settings resource.
 """
 
 from __future__ import annotations
@@ -11,26 +11,24 @@ import dagster as dg
 
 from anonymization_pipeline.core.pipeline import StageOutput
 from anonymization_pipeline.core.profiling.drift import classification_drift
-from anonymization_pipeline.orchestration.resources import PipelineSettings
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
 CHECK_NAME = "classification_drift"
 
 
-def build_drift_check(
-    classification: dg.AssetKey = dg.AssetKey("field_classification"),
-    records: dg.AssetKey = dg.AssetKey("raw_records"),
-) -> dg.AssetChecksDefinition:
-    """The drift check on `classification`, reading the raw table from `records`."""
+def build_drift_check(spec: DatasetSpec) -> dg.AssetChecksDefinition:
+    """The drift check on the dataset's `field_classification`, reading its raw table."""
 
     @dg.asset_check(
-        asset=classification,
+        asset=spec.key("field_classification"),
         name=CHECK_NAME,
         blocking=False,
-        additional_ins={"raw_records": dg.AssetIn(key=records)},
+        additional_ins={"raw_records": dg.AssetIn(key=spec.key("raw_records"))},
+        required_resource_keys={spec.settings_key},
         description="Warns when a column's values call for a stronger class than the policy declares, or a column is new",
     )
-    def classification_drift_check(settings: PipelineSettings, raw_records: StageOutput) -> dg.AssetCheckResult:
-        report = classification_drift(raw_records.frame, settings.policy())
+    def classification_drift_check(context: dg.AssetCheckExecutionContext, raw_records: StageOutput) -> dg.AssetCheckResult:
+        report = classification_drift(raw_records.frame, getattr(context.resources, spec.settings_key).policy())
         return dg.AssetCheckResult(
             passed=not report.findings,
             severity=dg.AssetCheckSeverity.WARN,
@@ -44,6 +42,3 @@ def build_drift_check(
         )
 
     return classification_drift_check
-
-
-CLASSIFICATION_DRIFT = build_drift_check()

@@ -1,15 +1,36 @@
-"""Why a step failed, in the terms of our own error hierarchy."""
+"""Why a step failed, in the terms of our own error hierarchy, and in one line.
+
+A stage that stops on one of our errors raises Dagster's `Failure` with the error's message as
+its description: the run view then says "not published: average prosecutor risk is 0.0747; the
+policy allows 0.05" instead of a stack trace, and the error's class travels in the failure's
+metadata, so the CLI's exit code and the escalation sensor still know what kind of stop it was.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import dagster as dg
 
 from anonymization_pipeline.core import errors
 
-
+ERROR_CLASS = "error_class"
 TARGETS_NOT_MET = {"PrivacyTargetNotMet", "DagsterAssetCheckFailedError"}
 """A run failed its targets when the search found no acceptable transformation, the publish gate
-refused, or a blocking check (k, l, t, risk, leak, schema, rows) failed."""
+refused, or a blocking check failed."""
+
+
+@contextmanager
+def one_line_failures() -> Iterator[None]:
+    """Turn our errors raised inside a stage into a `Failure` whose description is their message."""
+    try:
+        yield
+    except errors.AnonymizerError as error:
+        raise dg.Failure(
+            description=str(error), metadata={ERROR_CLASS: type(error).__name__}, allow_retries=False
+        ) from None
 
 
 def error_classes() -> dict[str, int]:
@@ -21,6 +42,14 @@ def error_classes() -> dict[str, int]:
         found[cls.__name__] = cls.exit_code
         pending += cls.__subclasses__()
     return found
+
+
+def step_failure_reason(failure: Any) -> tuple[str, str]:
+    """(class name, one-line message) of a step failure (`StepFailureData`)."""
+    user = failure.user_failure_data
+    if user is not None and ERROR_CLASS in user.metadata:
+        return str(user.metadata[ERROR_CLASS].value), user.description or ""
+    return our_error(failure.error)
 
 
 def our_error(error: Any) -> tuple[str, str]:

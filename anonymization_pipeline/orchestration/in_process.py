@@ -17,10 +17,16 @@ import dagster as dg
 
 from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
-from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, PIPELINE_ASSETS
-from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
-from anonymization_pipeline.orchestration.drift_check import CLASSIFICATION_DRIFT
-from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_error
+from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, STAGES
+from anonymization_pipeline.orchestration.checks import build_checks
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
+from anonymization_pipeline.orchestration.drift_check import build_drift_check
+from anonymization_pipeline.orchestration.environment import settings_of
+from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, step_failure_reason
+
+
+ENGINE_NOTE = "Dependencies for step"
+"""Dagster's own note that a step was skipped after a failure; the CLI says why in one line instead."""
 
 
 @dataclass(frozen=True)
@@ -41,11 +47,12 @@ def ingest_days(
     instance: dg.DagsterInstance,
     days: Sequence[str],
     on_step: Callable[[str, str], None] | None = None,
+    on_log: Callable[[str], None] | None = None,
 ) -> PipelineRun | None:
     """Materialize the `daily_arrivals` partition of each day, a run per day as the schedule
     would; the first failed run is returned, None when every day was read."""
     for day in days:
-        run = materialize_pipeline(resources, instance, on_step, selection=[DAILY_ARRIVALS], partition_key=day)
+        run = materialize_pipeline(resources, instance, on_step, selection=[DAILY_ARRIVALS], partition_key=day, on_log=on_log)
         if not run.success:
             return run
     return None
@@ -57,6 +64,8 @@ def materialize_with_escalation(
     max_attempts: int,
     on_step: Callable[[str, str], None] | None = None,
     on_attempt: Callable[[int, str | None], None] | None = None,
+    on_log: Callable[[str], None] | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> PipelineRun:
     """The CLI's own escalation loop: the same rungs and tags the sensor would use, in this process.
 
@@ -67,11 +76,11 @@ def materialize_with_escalation(
     for attempt in range(1, max_attempts + 1):
         if on_attempt is not None:
             on_attempt(attempt, run.run_id if run is not None else None)
-        tags = {run_tags.ATTEMPT: str(attempt), run_tags.LAUNCHED_BY: "cli"}
+        attempt_tags = {**(tags or {}), run_tags.ATTEMPT: str(attempt), run_tags.LAUNCHED_BY: "cli"}
         if run is not None:
-            tags |= {run_tags.PARENT_RUN: run.run_id, run_tags.ROOT_RUN: root}
-        run = materialize_pipeline(resources, instance, on_step, tags, selection=publishing)
-        root = tags.get(run_tags.ROOT_RUN, run.run_id)
+            attempt_tags |= {run_tags.PARENT_RUN: run.run_id, run_tags.ROOT_RUN: root}
+        run = materialize_pipeline(resources, instance, on_step, attempt_tags, selection=publishing, on_log=on_log)
+        root = attempt_tags.get(run_tags.ROOT_RUN, run.run_id)
         if run.success or run.error_class not in TARGETS_NOT_MET:
             return run
     return run
@@ -84,46 +93,56 @@ def materialize_pipeline(
     tags: Mapping[str, str] | None = None,
     selection: Sequence[str] | None = None,
     partition_key: str | None = None,
+    on_log: Callable[[str], None] | None = None,
 ) -> PipelineRun:
-    """Run the `selection` of stages (default: every one); `on_step(step, status)` is told when a
-    step starts, succeeds or fails.
+    """Run the `selection` of the dataset's stages (default: every one); `on_step(step, status)`
+    is told when a step starts, succeeds or fails, and `on_log(message)` hears what each stage
+    logs. Assets carry the same keys (`<dataset>/<stage>`) as in the code location, so CLI runs
+    and UI runs add to one history.
 
     Naming the progress logger in the run config replaces Dagster's console logger, whose event
     lines would bury the CLI's one-line summary.
     """
+    spec = DatasetSpec.load(settings_of(dict(resources)).policy_path)
     defs = dg.Definitions(
-        assets=pipeline_assets(resources["settings"].policy()),
-        asset_checks=[*PIPELINE_CHECKS, CLASSIFICATION_DRIFT],
+        assets=pipeline_assets(spec),
+        asset_checks=[*build_checks(spec), build_drift_check(spec)],
         resources=resources,
-        loggers={"progress": _progress_logger(on_step)},
+        loggers={"progress": _progress_logger(on_step, on_log)},
     )
     job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
         run_config={"loggers": {"progress": {}}},
         instance=instance,
         raise_on_error=False,
-        tags=tags,
-        asset_selection=[dg.AssetKey(name) for name in selection] if selection is not None else None,
+        tags={"dataset": spec.name, **(tags or {})},
+        asset_selection=[spec.key(name) for name in selection] if selection is not None else None,
         partition_key=partition_key,
     )
     if result.success:
         return PipelineRun(result.run_id, True)
     failure = next(event for event in result.all_events if event.is_step_failure)
-    error_class, message = our_error(failure.step_failure_data.error)
+    error_class, message = step_failure_reason(failure.step_failure_data)
     return PipelineRun(result.run_id, False, failure.step_key, error_class, message)
 
 
 def _publishing_stages(resources: Mapping[str, Any]) -> list[str] | None:
     """Every stage but the daily reads, which the days given to `ingest_days` already made."""
-    if resources["settings"].policy().dataset.daily_partitions is None:
+    if settings_of(dict(resources)).policy().dataset.daily_partitions is None:
         return None
-    return [asset.key.to_user_string() for asset in PIPELINE_ASSETS]
+    return list(STAGES)
 
 
-def _progress_logger(on_step: Callable[[str, str], None] | None) -> dg.LoggerDefinition:
+def _progress_logger(
+    on_step: Callable[[str, str], None] | None, on_log: Callable[[str], None] | None
+) -> dg.LoggerDefinition:
     class StepEvents(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            event = getattr(record, "dagster_meta", {}).get("dagster_event")
+            meta = getattr(record, "dagster_meta", {})
+            event = meta.get("dagster_event")
+            message = str(meta.get("orig_message", record.getMessage()))
+            if event is None and on_log is not None and meta.get("step_key") and not message.startswith(ENGINE_NOTE):
+                on_log(message)
             if on_step is None or event is None or not event.step_key:
                 return
             if event.is_step_start:

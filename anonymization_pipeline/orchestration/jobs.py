@@ -1,11 +1,16 @@
-"""The one job: every stage of the pipeline, the target of the schedule and the escalation sensor."""
+"""A job per dataset: every stage of its group, the target of its schedule and its escalation."""
+
+from __future__ import annotations
 
 import dagster as dg
 
-from anonymization_pipeline.orchestration.assets import GROUP
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
-anonymization_job = dg.define_asset_job(
-    "anonymization_pipeline",
-    selection=dg.AssetSelection.groups(GROUP),
-    description="Ingest, protect, generalize, assess and publish under the configured policy.",
-)
+
+def build_job(spec: DatasetSpec) -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        spec.job_name,
+        selection=dg.AssetSelection.groups(spec.name),
+        description=f"Ingest, protect, generalize, assess and publish {spec.name} under {spec.policy_path}.",
+        tags={"dataset": spec.name},
+    )

@@ -21,8 +21,8 @@ from anonymization_pipeline.core.synthetic import (
     synthetic_report_folder,
 )
 from anonymization_pipeline.core.synthetic.evaluation import TARGETS
-from anonymization_pipeline.orchestration.assets import CODE_VERSION, audit_metadata, stage_policy
-from anonymization_pipeline.orchestration.resources import PipelineSettings
+from anonymization_pipeline.orchestration.assets import RAW_RECORDS, CODE_VERSION, audit_metadata, dataset_settings, stage_policy
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
 SYNTHETIC_GROUP = "synthetic"
 SYNTHETIC_DATASET = "synthetic_dataset"
@@ -37,43 +37,54 @@ CHECK_DESCRIPTIONS = {
 }
 
 
-def synthetic_assets(policy: Policy) -> list[dg.AssetsDefinition]:
-    """The synthetic asset when the policy has a `synthetic:` section, else nothing."""
-    return [] if policy.synthetic is None else [synthetic_dataset]
+def synthetic_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
+    """The dataset's synthetic asset when its policy has a `synthetic:` section, else nothing.
 
+    It sits in a group of its own (`<dataset>_synthetic`), so the dataset's job and schedule do
+    not synthesize on every run: a synthesis is materialized when someone asks for it."""
+    if spec.policy.synthetic is None:
+        return []
+    key = spec.key(SYNTHETIC_DATASET)
 
-@dg.asset(
-    name=SYNTHETIC_DATASET,
-    group_name=SYNTHETIC_GROUP,
-    code_version=CODE_VERSION,
-    kinds={"parquet"},
-    check_specs=[
-        dg.AssetCheckSpec(check, asset=SYNTHETIC_DATASET, blocking=True, description=CHECK_DESCRIPTIONS[check])
-        for check, _ in TARGETS.values()
-    ],
-)
-def synthetic_dataset(
-    context: dg.AssetExecutionContext, settings: PipelineSettings, raw_records: StageOutput
-) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
-    """A synthetic table drawn from a model of the raw records, published only when it keeps the
-    statistics and copies no one, both measured against a real hold-out (see the report)."""
-    policy = stage_policy(context, settings)
-    output = _output(policy)
-    report_dir = synthetic_report_folder(output, Path(settings.report_dir) / "synthetic" if settings.report_dir else None)
-    candidate = build_candidate(raw_records.frame, policy, seed=policy.synthetic.seed)
-    verdicts = {check.check: check for check in candidate.checks}
-    for check, _ in TARGETS.values():
-        verdict = verdicts.get(check)
-        if verdict is None:
-            yield dg.AssetCheckResult(check_name=check, passed=True, metadata={"configured": False})
-            continue
-        metadata = {"value": verdict.value, "bound": verdict.bound, "target": verdict.target}
-        yield dg.AssetCheckResult(check_name=check, passed=verdict.passed, metadata=metadata)
-    if not candidate.passed:
-        report_synthetic_rejection(candidate, report_dir, context.run_id)
-        raise PrivacyTargetNotMet("not published: " + "; ".join(candidate.failures))
-    report = publish_synthetic(candidate, output, report_dir)
-    yield dg.MaterializeResult(metadata=audit_metadata(context, policy, report))
+    @dg.asset(
+        key=key,
+        group_name=f"{spec.name}_{SYNTHETIC_GROUP}",
+        code_version=CODE_VERSION,
+        kinds={"parquet"},
+        owners=list(spec.policy.owners),
+        tags=spec.tags,
+        required_resource_keys={spec.settings_key},
+        ins={"raw_records": dg.AssetIn(key=spec.key(RAW_RECORDS))},
+        check_specs=[
+            dg.AssetCheckSpec(check, asset=key, blocking=True, description=CHECK_DESCRIPTIONS[check])
+            for check, _ in TARGETS.values()
+        ],
+    )
+    def synthetic_dataset(
+        context: dg.AssetExecutionContext, raw_records: StageOutput
+    ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+        """A synthetic table drawn from a model of the raw records, published only when it keeps the
+        statistics and copies no one, both measured against a real hold-out (see the report)."""
+        settings = dataset_settings(context, spec)
+        policy = stage_policy(context, spec)
+        output = _output(policy)
+        report_dir = synthetic_report_folder(output, Path(settings.report_dir) / "synthetic" if settings.report_dir else None)
+        candidate = build_candidate(raw_records.frame, policy, seed=policy.synthetic.seed)
+        verdicts = {check.check: check for check in candidate.checks}
+        for check, _ in TARGETS.values():
+            verdict = verdicts.get(check)
+            if verdict is None:
+                yield dg.AssetCheckResult(check_name=check, passed=True, metadata={"configured": False})
+                continue
+            metadata = {"value": verdict.value, "bound": verdict.bound, "target": verdict.target}
+            yield dg.AssetCheckResult(check_name=check, passed=verdict.passed, metadata=metadata)
+        if not candidate.passed:
+            report_synthetic_rejection(candidate, report_dir, context.run_id)
+            raise PrivacyTargetNotMet("not published: " + "; ".join(candidate.failures))
+        report = publish_synthetic(candidate, output, report_dir)
+        yield dg.MaterializeResult(metadata=audit_metadata(context, policy, report))
+
+    return [synthetic_dataset]
 
 
 def _output(policy: Policy) -> AnyLocation:

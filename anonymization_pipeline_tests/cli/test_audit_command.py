@@ -35,10 +35,10 @@ STAGES_BEFORE_PUBLISH = [
 """Newest first within a run: the order the stages materialize in, reversed."""
 RISK_FAILURE = "highest prosecutor risk is 0.1667; the policy allows 0.01"
 HEADER = (
-    "time (UTC)           asset                          run      attempt     rows     k max risk  policy        result"
+    "time (UTC)           dataset asset                          run      attempt     rows     k max risk  policy        result"
 )
 ROW = re.compile(
-    r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) +(?P<asset>\S+) +(?P<run>[0-9a-f]{8}) +(?P<attempt>\d+) +"
+    r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) +(?P<dataset>\S+) +(?P<asset>\S+) +(?P<run>[0-9a-f]{8}) +(?P<attempt>\d+) +"
     r"(?P<rows>\d*) +(?P<k>\d*) +(?P<risk>[0-9.]*) +(?P<policy>[0-9a-f]{12})  (?P<result>.*)$"
 )
 K_SHOWN = ("quasi_identifiers_generalized", "anonymized_dataset")
@@ -68,6 +68,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoRuns]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("DAGSTER_HOME", str(home))
         monkeypatch.setenv("ANONYMIZER_STORAGE_DIR", str(home / "anonymizer_storage"))
+        monkeypatch.setenv("ANONYMIZER_PROJECT_FILE", "")
         for variable in [name for name in os.environ if name.startswith("ANONYMIZER_KEY_")]:
             monkeypatch.delenv(variable)
         for name, material in TEST_KEYS.items():
@@ -134,11 +135,12 @@ def expected_rows(runs: TwoRuns) -> list[dict[str, str]]:
         }
         for asset in ["anonymized_dataset", *STAGES_BEFORE_PUBLISH]
     ]
-    return [row | {"attempt": "1"} for row in failed + passed]
+    return [row | {"attempt": "1", "dataset": "adult"} for row in failed + passed]
 
 
 def parse_table(out: str) -> tuple[str, list[dict[str, str]]]:
-    header, *lines = out.splitlines()
+    table, _, _failed_runs = out.partition("\n\nfailed runs:\n")
+    header, *lines = table.splitlines()
     rows = []
     for line in lines:
         match = ROW.match(line)
@@ -153,14 +155,14 @@ def test_json_for_the_published_dataset_names_run_time_policy_and_status(instanc
 
     assert len(entries) == 1, "the failed run never materializes the published dataset"
     entry = entries[0]
-    assert set(entry) == {"asset", "partition", "time", "run_id", "metadata"}
+    assert set(entry) == {"dataset", "asset", "partition", "time", "run_id", "metadata"}
     assert (entry["asset"], entry["partition"], entry["run_id"]) == ("anonymized_dataset", None, runs.passed_run)
     assert datetime.fromisoformat(entry["time"]).utcoffset().total_seconds() == 0
     metadata = entry["metadata"]
     assert re.fullmatch(r"[0-9a-f]{64}", metadata["policy_sha256"])
     assert metadata["policy_sha256"] == runs.passed_policy_sha256
     assert (metadata["attempt"], metadata["parent_run"], metadata["status"]) == (1, "", "published")
-    assert metadata["dataset"] == "adult"
+    assert metadata["dataset"] == entry["dataset"] == "adult"
     assert metadata["rows"] == {
         "rows_in": 30162,
         "rows_published": 30162,
@@ -216,6 +218,16 @@ def test_table_shows_every_materialization_and_why_an_assessment_failed(instance
     assert header == HEADER
     assert rows == expected_rows(instance_of_two_runs)
     assert f"failed: {RISK_FAILURE}" in out.splitlines()[1]
+    failed_run = out.split("\n\nfailed runs:\n")[1].splitlines()
+    assert len(failed_run) == 1
+    assert failed_run[0].endswith(f" adult   {instance_of_two_runs.failed_run[:8]}  not published: {RISK_FAILURE}")
+
+
+def test_dataset_selects_one_dataset_and_an_unknown_one_is_named(instance_of_two_runs, capsys):
+    assert audit_json(capsys, "--dataset", "adult") == audit_json(capsys)
+    code, out, err = audit(capsys, "--dataset", "nope")
+    assert (code, out) == (2, "")
+    assert err == "error: --dataset: no materialization of 'nope' in this instance; datasets: adult\n"
 
 
 def test_table_since_a_date_before_both_runs_shows_both(instance_of_two_runs, capsys):

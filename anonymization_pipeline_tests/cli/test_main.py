@@ -68,7 +68,7 @@ def test_run_with_an_unmet_target_exits_1_and_publishes_nothing(adult_policy_fil
 def test_run_with_a_missing_input_exits_2(adult_policy_file, tmp_path, capsys):
     assert main(["run", str(adult_policy_file()), "--input", str(tmp_path / "nowhere.csv")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: raw_records: ") and "nowhere.csv" in err and len(err.splitlines()) == 1
+    assert err.startswith("error: adult/raw_records: ") and "nowhere.csv" in err and len(err.splitlines()) == 1
 
 
 def test_run_with_an_unlisted_column_exits_2_naming_it(adult_policy_file, tmp_path, capsys):
@@ -76,9 +76,11 @@ def test_run_with_an_unlisted_column_exits_2_naming_it(adult_policy_file, tmp_pa
     data["ssn"] = "123-45-6789"
     data.to_csv(tmp_path / "with_ssn.csv", index=False)
     assert main(["run", str(adult_policy_file()), "--input", str(tmp_path / "with_ssn.csv")]) == 2
-    assert capsys.readouterr().err == (
-        "error: field_classification: the input has column 'ssn' that the policy does not mention; "
-        "add them to 'fields' or set 'unlisted_columns: drop'\n"
+    stage_log, error = capsys.readouterr().err.splitlines()
+    assert stage_log == f"  read 30162 rows and 10 columns from CSV file {tmp_path}/with_ssn.csv", "each stage says what it did"
+    assert error == (
+        "error: adult/field_classification: the input has column 'ssn' that the policy does not mention; "
+        "add them to 'fields' or set 'unlisted_columns: drop'"
     )
 
 

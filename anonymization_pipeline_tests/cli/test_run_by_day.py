@@ -24,7 +24,7 @@ def test_days_given_are_read_then_the_union_is_published(daily_adult_policy_file
     assert "rows: 30162 in" in capsys.readouterr().out
     assert main(["audit", "--asset", "daily_arrivals"]) == 0
     table = capsys.readouterr().out
-    assert sorted(line.split()[2] for line in table.splitlines()[1:]) == [
+    assert sorted(line.split()[3] for line in table.splitlines()[1:]) == [
         "daily_arrivals[2026-11-01]",
         "daily_arrivals[2026-11-02]",
         "daily_arrivals[2026-11-03]",
@@ -37,7 +37,7 @@ def test_days_given_are_read_then_the_union_is_published(daily_adult_policy_file
         (["2026-11-31"], "error: '2026-11-31' is not a day like 2026-11-03"),
         (["2026-10-31"], "error: 2026-10-31 is before daily_partitions.start_date 2026-11-01"),
         (["2026-11-05"], "error: 2026-11-05 is not before daily_partitions.end_date 2026-11-05 (exclusive)"),
-        ([], "error: raw_records: no day of the input has been read yet: "
+        ([], "error: adult/raw_records: no day of the input has been read yet: "
              "materialize a daily_arrivals partition, or run with --date YYYY-MM-DD"),
     ],
 )
@@ -45,7 +45,7 @@ def test_a_bad_day_or_no_day_exits_2_with_one_line_and_publishes_nothing(
     daily_adult_policy_file, tmp_path, capsys, dates, message
 ):
     arguments = [argument for date in dates for argument in ("--date", date)]
-    assert main(["run", str(daily_adult_policy_file()), *arguments]) == 2
+    assert main(["run", str(daily_adult_policy_file()), *arguments, "--quiet"]) == 2
     assert capsys.readouterr().err.splitlines() == [message]
     assert not (tmp_path / "out" / "adult.parquet").exists()
 
@@ -74,11 +74,11 @@ def test_a_day_stored_from_another_input_is_never_published(daily_adult_policy_f
     published = (tmp_path / "out" / "adult.parquet").read_bytes()
     (tmp_path / "adult_2026-11-02.csv").rename(tmp_path / "other_2026-11-02.csv")
 
-    code = main(["run", policy, "--input", str(tmp_path / "other_{date}.csv"), "--date", "2026-11-02"])
+    code = main(["run", policy, "--input", str(tmp_path / "other_{date}.csv"), "--date", "2026-11-02", "--quiet"])
 
     assert code == 2
     assert capsys.readouterr().err.splitlines() == [
-        f"error: raw_records: the stored 2026-11-01 was read from CSV file {tmp_path}/adult_2026-11-01.csv "
+        f"error: adult/raw_records: the stored 2026-11-01 was read from CSV file {tmp_path}/adult_2026-11-01.csv "
         f"for dataset 'adult', not from CSV file {tmp_path}/other_2026-11-01.csv for 'adult': "
         "read the day again (--date 2026-11-01)"
     ]
@@ -86,9 +86,9 @@ def test_a_day_stored_from_another_input_is_never_published(daily_adult_policy_f
 
 
 def test_a_day_without_its_file_exits_2_before_anything_is_published(daily_adult_policy_file, tmp_path, capsys):
-    assert main(["run", str(daily_adult_policy_file()), "--date", "2026-11-01", "--date", "2026-11-04"]) == 2
+    assert main(["run", str(daily_adult_policy_file()), "--date", "2026-11-01", "--date", "2026-11-04", "--quiet"]) == 2
     (line,) = capsys.readouterr().err.splitlines()
-    assert line.startswith("error: daily_arrivals: ") and "adult_2026-11-04.csv" in line
+    assert line.startswith("error: adult/daily_arrivals: ") and "adult_2026-11-04.csv" in line
     assert not (tmp_path / "out" / "adult.parquet").exists()
 
 

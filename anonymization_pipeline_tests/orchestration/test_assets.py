@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import dagster as dg
 import pandas as pd
 
 from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS, load_adult
-from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
+from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
+from anonymization_pipeline.orchestration.assets import STAGES
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
 from anonymization_pipeline.orchestration.environment import build_resources, default_storage_dir
 from anonymization_pipeline.orchestration.in_process import materialize_pipeline
 
-STAGES = [asset.key.to_user_string() for asset in PIPELINE_ASSETS]
+
+def key(asset: str) -> dg.AssetKey:
+    """The Adult policy's assets sit under its dataset name."""
+    return dg.AssetKey(["adult", asset])
 
 
 def instance_has_no_materialization(instance: dg.DagsterInstance, asset: str) -> bool:
-    return instance.get_latest_materialization_event(dg.AssetKey(asset)) is None
+    return instance.get_latest_materialization_event(key(asset)) is None
 
 
 def latest_metadata(instance: dg.DagsterInstance, asset: str) -> dict:
-    event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+    event = instance.get_latest_materialization_event(key(asset))
     return {key: value.value for key, value in event.asset_materialization.metadata.items()}
 
 
@@ -32,8 +38,8 @@ def test_every_stage_materializes_with_its_audit_metadata(adult_policy_file, tmp
 
     for stage in STAGES:
         metadata = latest_metadata(instance, stage)
-        assert len(metadata["policy_sha256"]) == 64 and metadata["policy_version"] == 1
-        assert metadata["attempt"] == 1
+        assert metadata["policy_sha256"] == hashlib.sha256(policy_path.read_bytes()).hexdigest()
+        assert metadata["policy_version"] == 1 and metadata["attempt"] == 1 and metadata["policy_rung"] == 0
 
     raw = latest_metadata(instance, "raw_records")
     assert raw["dagster/row_count"] == 30162
@@ -48,6 +54,13 @@ def test_every_stage_materializes_with_its_audit_metadata(adult_policy_file, tmp
     published = latest_metadata(instance, "anonymized_dataset")
     assert published["status"] == "published"
     assert published["rows"] == {"rows_in": 30162, "rows_published": 30162, "rows_suppressed": 0, "rows_generalized": 30162}
+    assert (published["k_achieved"], published["rows_published"], published["suppressed_rows"]) == (6, 30162, 0)
+    assert isinstance(published["average_risk"], float) and isinstance(published["information_loss"], float | int)
+    schema = published["dagster/column_schema"]
+    assert [column.name for column in schema.columns] == list(ADULT_QUASI_IDENTIFIERS)
+    assert schema.columns[1].description == "quasi_identifier: generalize, hierarchy level 1"
+    lineage = published["dagster/column_lineage"].deps_by_column
+    assert lineage["age"] == [dg.TableColumnDep(asset_key=key("raw_records"), column_name="age")]
 
     output = pd.read_parquet(tmp_path / "out" / "adult.parquet")
     assert len(output) == 30162
@@ -72,7 +85,7 @@ def test_intermediate_stages_are_sealed_parquet_never_pickles(adult_policy_file)
         "risk_assessment.json",
         "sensitive_protected.parquet.sealed",
     ]
-    sealed = default_storage_dir() / "raw_records.parquet.sealed"
+    sealed = default_storage_dir() / "adult" / "raw_records.parquet.sealed"
     assert sealed.read_bytes().startswith(b"APSEAL1\nstorage:v1\n")
     assert b"Married-civ-spouse" not in sealed.read_bytes()
 
@@ -86,7 +99,8 @@ def test_unmet_target_fails_the_run_and_leaves_the_previous_output_untouched(adu
     run = materialize_pipeline(build_resources(str(policy_path)), dg.DagsterInstance.get())
 
     assert not run.success
-    assert (run.failed_step, run.error_class) == ("risk_assessment_risk_thresholds", "DagsterAssetCheckFailedError")
+    assert (run.failed_step, run.error_class) == ("adult__anonymized_dataset", "PrivacyTargetNotMet")
+    assert run.error_message == "not published: highest prosecutor risk is 0.1667; the policy allows 0.01"
     assert instance_has_no_materialization(dg.DagsterInstance.get(), "anonymized_dataset")
     assert previous.read_bytes() == b"the last good output"
     assert sorted(p.name for p in previous.parent.iterdir()) == ["adult.parquet", "report"]
@@ -96,17 +110,23 @@ def test_unmet_target_fails_the_run_and_leaves_the_previous_output_untouched(adu
     assert report["failures"] == ["highest prosecutor risk is 0.1667; the policy allows 0.01"]
 
 
-def test_checks_show_each_target_with_statistics(adult_policy_file):
+def test_checks_show_each_target_with_its_figure_and_the_release_checks_sit_on_the_output(adult_policy_file):
     instance = dg.DagsterInstance.get()
-    assert materialize_pipeline(build_resources(str(adult_policy_file())), instance).success
-    names = ["k_anonymity", "l_diversity", "t_closeness", "no_raw_identifier_leaked", "published_schema",
-             "row_reconciliation", "risk_thresholds"]
-    keys = [dg.AssetCheckKey(dg.AssetKey("risk_assessment"), name) for name in names]
+    assert materialize_pipeline(build_resources(str(adult_policy_file(risk={"max_average_risk": 0.2}))), instance).success
+    keys = [
+        dg.AssetCheckKey(key("risk_assessment"), "k_anonymity"),
+        dg.AssetCheckKey(key("risk_assessment"), "average_prosecutor_risk"),
+        dg.AssetCheckKey(key("anonymized_dataset"), "row_reconciliation"),
+        dg.AssetCheckKey(key("anonymized_dataset"), "published_schema"),
+    ]
     latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
-    assert {key.name: record.status.value for key, record in latest.items()} == dict.fromkeys(names, "SUCCEEDED")
+    assert {check.name: record.status.value for check, record in latest.items()} == dict.fromkeys(
+        [check.name for check in keys], "SUCCEEDED"
+    )
     k_check = latest[keys[0]].event.dagster_event.event_specific_data.metadata
-    assert k_check["expectations_run"].value == 1
-    assert latest[keys[1]].event.dagster_event.event_specific_data.metadata["configured"].value is False
+    assert (k_check["achieved"].value, k_check["limit"].value) == (6, 5)
+    rows = latest[keys[2]].event.dagster_event.event_specific_data.metadata
+    assert rows["expectations_run"].value == 1
 
 
 def test_an_assessment_of_another_table_cannot_publish(adult_policy_file, tmp_path):
@@ -121,13 +141,14 @@ def test_an_assessment_of_another_table_cannot_publish(adult_policy_file, tmp_pa
     upstream = ["raw_records", "field_classification", "identifiers_protected", "quasi_identifiers_generalized",
                 "sensitive_protected"]
     resources = build_resources(str(adult_policy_file()), input_uri=str(other_input))
-    assert dg.materialize(PIPELINE_ASSETS, instance=instance, resources=resources, selection=upstream).success
+    assets = pipeline_assets(DatasetSpec.load(str(adult_policy_file())))
+    assert dg.materialize(assets, instance=instance, resources=resources, selection=[key(name) for name in upstream]).success
 
     result = dg.materialize(
-        PIPELINE_ASSETS, instance=instance, resources=resources, selection=["anonymized_dataset"], raise_on_error=False
+        assets, instance=instance, resources=resources, selection=[key("anonymized_dataset")], raise_on_error=False
     )
 
     assert not result.success
     failure = next(event for event in result.all_events if event.is_step_failure)
-    assert "the risk assessment was made for another table" in failure.step_failure_data.error.cause.message
+    assert "the risk assessment was made for another table" in failure.step_failure_data.user_failure_data.description
     assert output.read_bytes() == published

@@ -35,6 +35,7 @@ from anonymization_pipeline.orchestration.assets import FINGERPRINT_PURPOSE
 from anonymization_pipeline_tests.conftest import TEST_KEYS, isolate
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "users"
+POLICIES = EXAMPLE.parent / "policies"
 ROWS = 3000
 SEED = 11
 DIRECT_IDENTIFIERS = ["full_name", "email", "phone", "ssn", "credit_card", "ip_address", "user_id"]
@@ -71,9 +72,10 @@ def users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftovers]:
     work = tmp_path_factory.mktemp("users_demo")
     with pytest.MonkeyPatch.context() as monkeypatch:
         home = isolate(monkeypatch, work)
-        policy_path = work / "policy.yaml"
-        shutil.copy(EXAMPLE / "policy.yaml", policy_path)
-        shutil.copytree(EXAMPLE / "hierarchies", work / "hierarchies")
+        policy_path = work / "policies" / "users.yaml"
+        policy_path.parent.mkdir()
+        shutil.copy(POLICIES / "users.yaml", policy_path)
+        shutil.copytree(EXAMPLE / "hierarchies", work / "users" / "hierarchies")
         policy = load_policy(policy_path)
         users = generate_users(ROWS, SEED)
         write_table(users, policy.dataset.input)
@@ -167,25 +169,24 @@ def test_the_scan_covers_instance_logs_storage_and_report(users_run):
         "dagster_home/history/runs.db",
         "dagster_home/history/runs/index.db",
         "dagster_home/schedules/schedules.db",
-        "dagster_home/anonymizer_storage/field_classification.json",
-        "dagster_home/anonymizer_storage/risk_assessment.json",
-        "out/report/report.json",
-        "out/report/report.md",
-        "out/report/report.html",
-    } | {f"dagster_home/anonymizer_storage/{stage}.parquet.sealed" for stage in STAGE_TABLES}
+        "dagster_home/anonymizer_storage/users/field_classification.json",
+        "dagster_home/anonymizer_storage/users/risk_assessment.json",
+        "policies/out/users/report/report.json",
+        "policies/out/users/report/report.md",
+        "policies/out/users/report/report.html",
+    } | {f"dagster_home/anonymizer_storage/users/{stage}.parquet.sealed" for stage in STAGE_TABLES}
     assert expected <= names
     event_logs = {name for name in names if name.startswith("dagster_home/history/runs/")}
-    assert len(event_logs - {"dagster_home/history/runs/index.db"}) == 2, (
-        "the first attempt misses the average-risk target; the escalation adds a second run"
-    )
+    assert len(event_logs - {"dagster_home/history/runs/index.db"}) == 1, "the demo policy publishes on its first attempt"
     assert any("/compute_logs/" in name for name in names)
-    assessments = {name.split("/")[3] for name in names if name.startswith("out/report/assessments/")}
-    assert len(assessments) == 2, "each attempt keeps its own assessment folder"
+    report = "policies/out/users/report/assessments/"
+    assessments = {name.removeprefix(report).split("/")[0] for name in names if name.startswith(report)}
+    assert len(assessments) == 1, "the run keeps its own assessment folder"
     for run_id in assessments:
-        assert f"out/report/assessments/{run_id}/data_docs/index.html" in names
-        assert any(name.startswith(f"out/report/assessments/{run_id}/data_docs/validations/") for name in names)
-    assert sum(name.endswith("/report.json") and "/assessments/" in name for name in names) == 1, (
-        "only the rejected first attempt has a report of its own"
+        assert f"{report}{run_id}/data_docs/index.html" in names
+        assert any(name.startswith(f"{report}{run_id}/data_docs/validations/") for name in names)
+    assert sum(name.endswith("/report.json") and "/assessments/" in name for name in names) == 0, (
+        "only a rejected attempt has a report of its own"
     )
 
 
@@ -233,7 +234,7 @@ def test_stage_tables_are_sealed_owner_only_and_never_plain_parquet(users_run):
         assert not data.startswith(b"PAR1") and not data.endswith(b"PAR1"), path.name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
         stage = path.name.removesuffix(".parquet.sealed")
-        assert unseal(data, storage_key, stage, name=path.name).startswith(b"PAR1"), "the seal holds the stage's Parquet"
+        assert unseal(data, storage_key, f"users/{stage}", name=path.name).startswith(b"PAR1"), "the seal holds the stage's Parquet"
 
 
 def test_only_the_published_dataset_is_plain_parquet(users_run):
@@ -271,12 +272,12 @@ def daily_users_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leftov
 
 
 def test_days_are_sealed_to_their_day_and_nothing_raw_or_secret_is_left(daily_users_run):
-    days = sorted((daily_users_run.storage / "daily_arrivals").iterdir())
+    days = sorted((daily_users_run.storage / "daily_users" / "daily_arrivals").iterdir())
     assert [path.name for path in days] == [f"{day}.parquet.sealed" for day in DAILY_DAYS]
     storage_key = KeyProvider.from_keys({"storage": TEST_KEYS["storage"]})
     for day, path in zip(DAILY_DAYS, days):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert unseal(path.read_bytes(), storage_key, f"daily_arrivals[{day}]", name=path.name).startswith(b"PAR1")
+        assert unseal(path.read_bytes(), storage_key, f"daily_users/daily_arrivals[{day}]", name=path.name).startswith(b"PAR1")
     files = [path for path in daily_users_run.scanned_files() if path != daily_users_run.published]
     assert leaks(files, raw_identifier_needles(daily_users_run.raw), daily_users_run.home.parent) == {}
     assert leaks(daily_users_run.scanned_files(), key_needles(), daily_users_run.home.parent) == {}

@@ -32,6 +32,6 @@ def test_pipeline_runs_and_its_audit_trail_lands_in_postgres(adult_policy_file, 
         assert run.success, run.error_message
         stored = instance.get_run_by_id(run.run_id)
         assert stored.status == dg.DagsterRunStatus.SUCCESS
-        records = instance.fetch_materializations(dg.AssetKey("anonymized_dataset"), limit=1).records
+        records = instance.fetch_materializations(dg.AssetKey(["adult", "anonymized_dataset"]), limit=1).records
         assert records[0].run_id == run.run_id
         assert len(records[0].asset_materialization.metadata["policy_sha256"].value) == 64

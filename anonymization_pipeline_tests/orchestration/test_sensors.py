@@ -5,36 +5,35 @@ from __future__ import annotations
 import dagster as dg
 
 from anonymization_pipeline.orchestration import run_tags
-from anonymization_pipeline.orchestration.assets import PIPELINE_ASSETS
-from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
-from anonymization_pipeline.orchestration.environment import build_resources
-from anonymization_pipeline.orchestration.jobs import anonymization_job
-from anonymization_pipeline.orchestration.sensors import build_escalation_sensor, failed_checks
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
+from anonymization_pipeline.orchestration.environment import shared_resources
+from anonymization_pipeline.orchestration.policy_component import dataset_definitions
+from anonymization_pipeline.orchestration.sensors import failed_checks
 
 # On Adult, k=5 and k=6 give a smallest class of 6 rows (prosecutor risk 1/6), k=7 one of 16: a
 # threshold of 0.1 fails at rungs 0 and 1 and passes at rung 2.
 LADDER = [{"k": 6}, {"k": 7}, {"k": 20}]
 
 
+JOB, SENSOR = "anonymize_adult", "adult_escalation"
+PUBLISHED = dg.AssetKey(["adult", "anonymized_dataset"])
+
+
 def escalation_definitions(policy_path) -> dg.Definitions:
-    return dg.Definitions(
-        assets=PIPELINE_ASSETS,
-        asset_checks=PIPELINE_CHECKS,
-        jobs=[anonymization_job],
-        sensors=[build_escalation_sensor(anonymization_job)],
-        resources=build_resources(str(policy_path)),
+    """The dataset's own definitions, as the code location builds them for each policy."""
+    return dg.Definitions.merge(
+        dataset_definitions(DatasetSpec.load(str(policy_path))), dg.Definitions(resources=shared_resources())
     )
 
 
 def sensor_context(defs: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None = None):
-    resources = {"settings": defs.resources["settings"]}
-    return dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs, resources=resources)
+    return dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
 
 
 def drive(defs: dg.Definitions, instance: dg.DagsterInstance, ticks: int) -> list[dg.DagsterRun]:
     """Run once, then let the sensor tick and execute what it requests, like the daemon would."""
-    job = defs.resolve_job_def("anonymization_pipeline")
-    sensor = defs.resolve_sensor_def("privacy_escalation")
+    job = defs.resolve_job_def(JOB)
+    sensor = defs.resolve_sensor_def(SENSOR)
     job.execute_in_process(instance=instance, raise_on_error=False)
     cursor = None
     for _ in range(ticks):
@@ -58,13 +57,13 @@ def test_fails_at_rung_0_passes_at_rung_2_in_exactly_three_linked_runs(adult_pol
         dg.DagsterRunStatus.SUCCESS,
     ]
     first, second, third = runs
-    assert failed_checks(instance, first.run_id) == failed_checks(instance, second.run_id) == ["risk_thresholds"]
+    assert failed_checks(instance, first.run_id) == failed_checks(instance, second.run_id) == ["highest_prosecutor_risk"]
     assert failed_checks(instance, third.run_id) == []
     assert [run.tags.get(run_tags.ATTEMPT, "1") for run in runs] == ["1", "2", "3"]
     assert second.tags[run_tags.PARENT_RUN] == first.run_id and third.tags[run_tags.PARENT_RUN] == second.run_id
     assert second.tags[run_tags.ROOT_RUN] == third.tags[run_tags.ROOT_RUN] == first.run_id
     assert (tmp_path / "out" / "adult.parquet").exists()
-    metadata = instance.get_latest_materialization_event(dg.AssetKey("anonymized_dataset")).asset_materialization.metadata
+    metadata = instance.get_latest_materialization_event(PUBLISHED).asset_materialization.metadata
     assert metadata["attempt"].value == 3 and metadata["parent_run"].value == second.run_id
 
 
@@ -78,7 +77,7 @@ def test_never_passing_policy_stops_after_max_attempts_and_publishes_nothing(adu
     assert all(run.status == dg.DagsterRunStatus.FAILURE for run in runs)
     assert instance.get_run_by_id(runs[-1].run_id).tags[run_tags.ESCALATION] == "exhausted"
     assert not (tmp_path / "out" / "adult.parquet").exists()
-    assert instance.get_latest_materialization_event(dg.AssetKey("anonymized_dataset")) is None
+    assert instance.get_latest_materialization_event(PUBLISHED) is None
 
 
 def test_a_search_that_finds_no_transformation_escalates_though_no_check_ran(adult_policy_file):
@@ -97,8 +96,8 @@ def test_each_failure_is_handled_once_across_restarts(adult_policy_file):
     policy = adult_policy_file(risk={"max_prosecutor_risk": 0.001}, retry={"max_attempts": 3, "ladder": LADDER})
     instance = dg.DagsterInstance.ephemeral()
     defs = escalation_definitions(policy)
-    defs.resolve_job_def("anonymization_pipeline").execute_in_process(instance=instance, raise_on_error=False)
-    sensor = defs.resolve_sensor_def("privacy_escalation")
+    defs.resolve_job_def(JOB).execute_in_process(instance=instance, raise_on_error=False)
+    sensor = defs.resolve_sensor_def(SENSOR)
 
     first = sensor_context(defs, instance)
     assert len(list(sensor(first))) == 1
@@ -111,7 +110,7 @@ def test_failures_beyond_one_page_are_all_seen_oldest_first():
 
     instance = dg.DagsterInstance.ephemeral()
     for _ in range(2 * PAGE + 5):
-        instance.add_run(dg.DagsterRun(job_name="anonymization_pipeline", status=dg.DagsterRunStatus.FAILURE))
+        instance.add_run(dg.DagsterRun(job_name=JOB, status=dg.DagsterRunStatus.FAILURE))
     everything = _new_failures(instance, handled=0)
     assert len(everything) == 2 * PAGE + 5
     assert [r.storage_id for r in everything] == sorted(r.storage_id for r in everything)

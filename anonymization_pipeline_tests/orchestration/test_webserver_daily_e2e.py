@@ -58,7 +58,7 @@ def test_a_failed_day_is_retried_by_the_daemon_with_the_same_day(daily_adult_pol
                     break
                 time.sleep(2)
             runs = runs_of_day(instance, "2026-11-02")
-            published = instance.get_latest_materialization_event(dg.AssetKey("raw_records"))
+            published = instance.get_latest_materialization_event(dg.AssetKey(["adult", "raw_records"]))
             days = published.asset_materialization.metadata["days"].value
 
     assert [run.tags.get(run_tags.ATTEMPT, "1") for run in runs] == ["1", "2", "3"], dev.log_tail()

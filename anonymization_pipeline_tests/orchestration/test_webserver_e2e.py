@@ -40,7 +40,7 @@ from anonymization_pipeline_tests.orchestration.webserver_process import (
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "test-artifacts" / "asset_graph.png"
-LOCATION, REPOSITORY, GROUP, JOB = "anonymization_pipeline", "__repository__", "anonymization", "anonymization_pipeline"
+LOCATION, REPOSITORY, GROUP, JOB = "anonymization_pipeline", "__repository__", "adult", "anonymize_adult"
 STAGES = [
     "raw_records",
     "field_classification",
@@ -109,6 +109,7 @@ def server_environment(home: Path, policy: Path) -> dict[str, str]:
         "DAGSTER_HOME": str(home),
         "ANONYMIZER_STORAGE_DIR": str(home / "anonymizer_storage"),
         "ANONYMIZER_POLICY": str(policy),
+        "ANONYMIZER_PROJECT_FILE": "",  # never the developer's anonymizer.yaml
     }
     return environment | {f"ANONYMIZER_KEY_{name.upper()}": encode_key_material(key) for name, key in TEST_KEYS.items()}
 
@@ -166,7 +167,7 @@ def check_results(instance: dg.DagsterInstance, run_id: str) -> dict[tuple[str, 
 
 
 def served_group(dev: DagsterDev) -> tuple[set[str], set[tuple[str, str]]]:
-    """The assets of the `anonymization` group the webserver serves, and their declared checks."""
+    """The assets of the Adult dataset's group the webserver serves, and their declared checks."""
     nodes = dev.graphql(GROUP_NODES_QUERY)["assetNodes"]
     unreadable = {node["assetChecksOrError"]["__typename"] for node in nodes} - {"AssetChecks"}
     assert not unreadable, f"the webserver could not list asset checks: {unreadable}"
@@ -208,15 +209,16 @@ def test_a_run_launched_over_graphql_materializes_every_stage_and_publishes(serv
         materialized = materialization_metadata(instance, served_run.run_id)
         checks_run = check_results(instance, served_run.run_id)
 
-    assert sorted(asset for asset, _ in materialized) == sorted(STAGES)
+    keys = [f"{GROUP}/{stage}" for stage in STAGES]
+    assert sorted(asset for asset, _ in materialized) == sorted(keys)
     metadata = dict(materialized)
-    transformation = metadata["quasi_identifiers_generalized"]["privacy"]["transformation"]
+    transformation = metadata[f"{GROUP}/quasi_identifiers_generalized"]["privacy"]["transformation"]
     assert [transformation[column] for column in ADULT_QUASI_IDENTIFIERS] == ADULT_TRANSFORMATION
-    assert metadata["anonymized_dataset"]["status"] == "published"
+    assert metadata[f"{GROUP}/anonymized_dataset"]["status"] == "published"
     assert pq.read_metadata(served_run.output).num_rows == ADULT_ROWS
 
     served_assets, declared_checks = served_group(served_run.dev)
-    assert served_assets == set(STAGES)
+    assert served_assets == set(keys)
     assert checks_run == dict.fromkeys(declared_checks, True)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymization_pipeline.core.io import describe_location, write_table
+from anonymization_pipeline.core.pipeline.column_types import restore_integer_columns
 from anonymization_pipeline.core.pipeline.report import build_report, write_report
 from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
@@ -28,7 +29,7 @@ def publish(
     """
     release_gate(records, assessment)
     report = build_report(records, assessment, policy, output=describe_location(output))
-    write_table(records.frame, output)
+    write_table(restore_integer_columns(records.frame, policy), output)
     if report_dir is not None:
         write_report(report, assessment.plots, report_dir)
     return report.to_dict()

@@ -15,6 +15,9 @@ from typing import Any
 from anonymization_pipeline.core.io.atomic_files import atomic_output
 from anonymization_pipeline.core.reporting import render_html_report, render_risk_markdown
 from anonymization_pipeline.core.pipeline.report_model import Assessment, RunReport
+from anonymization_pipeline.core.reporting.levels import describe_transformation
+from anonymization_pipeline.core.reporting.risk_markdown import render_answer_markdown, render_appendix_markdown
+from anonymization_pipeline.core.reporting.targets import target_rows, why_k_exceeds
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.pipeline.stages import (
     IDENTIFIERS_PROTECTED,
@@ -37,6 +40,8 @@ def build_report(
     audits = records.audits
     protected = audits[IDENTIFIERS_PROTECTED]
     applied = {**protected["applied"], **audits[SENSITIVE_PROTECTED]["applied"]}
+    privacy = audits[QUASI_IDENTIFIERS_GENERALIZED].get("privacy")
+    targets = target_rows(policy, assessment.risk.model_dump(mode="json"))
     fields = {
         name: {"class": entry["class"], "method": entry["method"], **_without_method(applied.get(name, {}))}
         for name, entry in protected["classification"].items()
@@ -52,7 +57,15 @@ def build_report(
         "fields": fields,
         "key_ids": sorted({stats["key_id"] for stats in applied.values() if "key_id" in stats}),
         "dropped_unlisted": protected["dropped_unlisted"],
-        "privacy": audits[QUASI_IDENTIFIERS_GENERALIZED].get("privacy"),
+        "privacy": privacy,
+        "targets": targets,
+        "transformation_levels": describe_transformation(policy, (privacy or {}).get("transformation") or {}),
+        "why_k": why_k_exceeds(
+            policy.privacy.k if policy.privacy else None,
+            assessment.risk.k_achieved,
+            row_accounting(records),
+            [row["target"] for row in targets if not row["target"].startswith("k-")],
+        ),
         "failures": assessment.failures,
         "risk": assessment.risk,
         "validation": assessment.validation,
@@ -91,21 +104,12 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         )
     if report["dropped_unlisted"]:
         lines += ["", "Dropped because the policy does not list them: " + ", ".join(report["dropped_unlisted"])]
-    privacy = report["privacy"]
-    if privacy:
-        lines += ["", "## Privacy model", ""]
-        lines += [f"- {key.replace('_', ' ')}: {_inline(value)}" for key, value in privacy.items()]
-    lines += ["", render_risk_markdown(report["risk"]).rstrip()]
-    validation = report["validation"]
-    lines += ["", "## Validation (Great Expectations)", "", f"- Passed: **{'yes' if validation['passed'] else 'no'}**"]
-    lines += [
-        f"- {result['expectation']}{' on ' + ', '.join(result['columns']) if result['columns'] else ''}: "
-        f"{'passed' if result['success'] else 'FAILED'}"
-        for result in validation["results"]
-    ]
     if report["failures"]:
         lines += ["", "## Not published because", ""] + [f"- {failure}" for failure in report["failures"]]
+    lines += ["", render_answer_markdown(dict(report)).rstrip()]
+    lines += ["", render_risk_markdown(report["risk"]).rstrip()]
     lines += ["", "## Timings (s)", ""] + [f"- {stage}: {seconds}" for stage, seconds in report["timings"].items()]
+    lines += ["", render_appendix_markdown(dict(report)).rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -129,7 +133,3 @@ def write_report(report: RunReport, plots: Mapping[str, str], directory: Path) -
 
 def _without_method(stats: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in stats.items() if key != "method"}
-
-
-def _inline(value: Any) -> str:
-    return f"`{json.dumps(value)}`" if isinstance(value, dict | list) else str(value)

@@ -109,6 +109,12 @@ class RunReport(_Report):
     dropped_unlisted: list[str]
     privacy: PrivacySummary | None
     failures: list[str]
+    targets: list[dict[str, Any]] = Field(default_factory=list)
+    """Each target the policy sets, its achieved figure beside its limit."""
+    transformation_levels: dict[str, Any] = Field(default_factory=dict)
+    """The transformation as level names (`age: 10-year bands`)."""
+    why_k: str | None = None
+    """Why k achieved exceeds the k asked for, when it does."""
     risk: RiskSummary
     validation: ValidationReport
     timings: dict[str, float]

@@ -25,9 +25,11 @@ class Result:
 def anonymize(frame: pd.DataFrame, policy: Policy, keys: KeyProvider | None = None) -> Result:
     """Run the same stages the Dagster assets run, and return the publishable frame and report.
 
-    Raises PrivacyTargetNotMet when the targets are not met: nothing unsafe is ever returned.
+    Raises PrivacyTargetNotMet when the targets are not met: nothing unsafe is ever returned. It
+    runs the policy as written and does not take `retry.ladder` (`anonymize run` and the
+    escalation sensor do).
 
-    >>> result = anonymize(load_adult(), Policy.from_yaml("examples/adult/policy.yaml"))  # doctest: +SKIP
+    >>> result = anonymize(load_adult(), Policy.from_yaml("examples/policies/adult.yaml"))  # doctest: +SKIP
     >>> result.report["privacy"]["k_achieved"] >= 5  # doctest: +SKIP
     True
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,15 @@ _UNION_TAGS = {"csv", "parquet", "sql", "table", "intervals", "prefix", "dates"}
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a YAML policy; relative paths in it resolve against its folder.
 
-    >>> load_policy("examples/adult/policy.yaml").dataset.name  # doctest: +SKIP
+    >>> load_policy("examples/policies/adult.yaml").dataset.name  # doctest: +SKIP
     'adult'
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError([f"{path}: the policy file is not UTF-8 text"]) from None
     except OSError as error:
         raise PolicyError([f"{path}: cannot read the policy file ({error.strerror})"]) from None
     try:
@@ -34,7 +38,9 @@ def load_policy(path: str | Path) -> Policy:
         raise PolicyError([f"{path}: not valid YAML{where}"]) from None
     if not isinstance(document, dict):
         raise PolicyError([f"{path}: a policy is a YAML mapping with 'version', 'dataset' and 'fields'"])
-    return validate_policy(document, base_dir=path.resolve().parent)
+    policy = validate_policy(document, base_dir=path.resolve().parent)
+    policy._source_sha256 = hashlib.sha256(raw).hexdigest()
+    return policy
 
 
 def validate_policy(document: dict[str, Any], base_dir: Path | None = None) -> Policy:

@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     ValidationInfo,
     field_validator,
@@ -28,6 +29,7 @@ from pydantic import (
 
 from anonymization_pipeline.core.operators import OperatorParameterError, get_operator, operator_names
 from anonymization_pipeline.core.errors import ConfigurationError
+from anonymization_pipeline.core.policy.operations import Owners, Schedule, Tags
 
 GENERALIZE = "generalize"
 
@@ -452,6 +454,10 @@ class Policy(StrictModel):
     retention: Retention = Field(default_factory=Retention)
     synthetic: Synthetic | None = None
     aggregates: Aggregates | None = None
+    schedule: Schedule = Field(default_factory=Schedule)
+    owners: Owners = Field(default_factory=list)
+    tags: Tags = Field(default_factory=dict)
+    _source_sha256: str | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _attack_on_quasi_identifiers(self) -> Policy:
@@ -491,7 +497,10 @@ class Policy(StrictModel):
         return [name for name, f in self.fields.items() if f.field_class is field_class]
 
     def sha256(self) -> str:
-        """A fingerprint of the policy's meaning (not its formatting), for the audit trail."""
+        """The SHA-256 of the policy file's bytes (what `sha256sum policy.yaml` prints), so an
+        auditor can match a release to the file; for a policy built in code, of its meaning."""
+        if self._source_sha256 is not None:
+            return self._source_sha256
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 

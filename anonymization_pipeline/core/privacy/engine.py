@@ -33,7 +33,7 @@ def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None, names: 
     Interval, prefix and date hierarchies are derived from `frame`'s values, so they need it;
     table hierarchies are read from their files.
 
-    >>> build_hierarchies(Policy.from_yaml("examples/adult/policy.yaml"))["sex"].height  # doctest: +SKIP
+    >>> build_hierarchies(Policy.from_yaml("examples/policies/adult.yaml"))["sex"].height  # doctest: +SKIP
     2
     """
     if names is None:
@@ -66,7 +66,7 @@ def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy) -> PrivacyR
     Raises PrivacyTargetNotMet when no transformation is acceptable, InputDataError when a value
     is missing from its hierarchy, ConfigurationError when a hierarchy is inconsistent.
 
-    >>> result = anonymize_quasi_identifiers(load_adult(), Policy.from_yaml("examples/adult/policy.yaml"))  # doctest: +SKIP
+    >>> result = anonymize_quasi_identifiers(load_adult(), Policy.from_yaml("examples/policies/adult.yaml"))  # doctest: +SKIP
     >>> result.summary["transformation"]["age"]  # doctest: +SKIP
     1
     """

@@ -10,7 +10,7 @@ import html
 import json
 from typing import Any
 
-from anonymization_pipeline.core.reporting.risk_markdown import format_number, success_rate
+from anonymization_pipeline.core.reporting.risk_markdown import ATTACK_NOTE, format_number, success_rate
 from anonymization_pipeline.core.reporting.svg import svg_data_uri
 
 CAPTIONS = {
@@ -86,18 +86,49 @@ def _risk_section(risk: dict[str, Any]) -> str:
 
 
 def _attack_section(attack: dict[str, dict]) -> str:
-    columns = ["attempts", "matched", "uniquely_matched", "matched_correctly", "expected_correct"]
-    rows = [[name] + [result.get(column) for column in columns] + list(success_rate(result)) for name, result in attack.items()]
-    header = ["scenario"] + [c.replace("_", " ") for c in columns] + ["success rate", "95 % interval"]
-    return "<h2>Linkage attack</h2>" + _table(header, rows)
+    columns = [
+        "attempts",
+        "matched",
+        "uniquely_matched",
+        "matched_correctly",
+        "expected_correct",
+        "attacker_expected_success_rate",
+        "expected_success_rate",
+    ]
+    rows = [[name] + [result.get(column) for column in columns] + [success_rate(result)[1]] for name, result in attack.items()]
+    table = _table(["scenario"] + [c.replace("_", " ") for c in columns] + ["95 % interval"], rows)
+    return "<h2>Linkage attack</h2>" + table + f"<p>{html.escape(ATTACK_NOTE)}</p>"
 
 
 def _validation_section(validation: dict[str, Any]) -> str:
+    """A short table here; the counts behind each verdict are in the appendix."""
     rows = [
-        [result.get("expectation"), ", ".join(result.get("columns", [])), "yes" if result.get("success") else "no", result.get("statistics", {})]
+        [result.get("expectation"), ", ".join(result.get("columns", [])) or "table", "passed" if result.get("success") else "FAILED"]
         for result in validation.get("results", [])
     ]
-    return f"<h2>Validation {_badge(bool(validation.get('passed')))}</h2>" + _table(["expectation", "columns", "passed", "statistics (counts)"], rows)
+    return f"<h2>Validation {_badge(bool(validation.get('passed')))}</h2>" + _table(["expectation", "columns", "result"], rows)
+
+
+def _targets_section(targets: list[dict[str, Any]]) -> str:
+    rows = [[row["target"], row["achieved"], row["limit"], "met" if row["met"] else "NOT MET"] for row in targets]
+    return "<h2>Targets</h2>" + _table(["target", "achieved", "limit", "verdict"], rows)
+
+
+def _transformation_section(report: dict[str, Any]) -> str:
+    privacy = report.get("privacy") or {}
+    levels = report.get("transformation_levels") or {}
+    facts = {column: text for column, text in levels.items()} | {
+        "suppressed rows": privacy.get("suppressed_rows"),
+        "search": f"{privacy.get('algorithm')}, {privacy.get('nodes_checked')} transformations checked",
+        f"information loss ({privacy.get('metric')})": privacy.get("information_loss"),
+    }
+    why = f"<p>{html.escape(report['why_k'])}</p>" if report.get("why_k") else ""
+    return "<h2>Transformation</h2>" + _pairs(facts) + why
+
+
+def _appendix(report: dict[str, Any]) -> str:
+    raw = {"privacy": report.get("privacy"), "validation": report.get("validation")}
+    return "<h2>Appendix: raw figures</h2><pre><code>" + html.escape(json.dumps(raw, indent=2, default=str)) + "</code></pre>"
 
 
 def _figure(name: str, svg: str) -> str:
@@ -133,19 +164,25 @@ def render_html_report(report: dict, plots: dict[str, str]) -> str:
     if isinstance(report.get("fields"), dict):
         rows = [[name, entry.get("class"), entry.get("method"), entry.get("changed"), entry.get("nulls")] for name, entry in report["fields"].items()]
         parts.append("<h2>Fields</h2>" + _table(["field", "class", "method", "values changed", "nulls"], rows))
+    if report.get("failures"):
+        parts.append('<h2>Not published because</h2><ul class="failures">' + "".join(f"<li>{html.escape(line)}</li>" for line in report["failures"]) + "</ul>")
+    if report.get("targets"):
+        parts.append(_targets_section(report["targets"]))
     if isinstance(report.get("privacy"), dict):
-        parts.append("<h2>Privacy model</h2>" + _pairs(report["privacy"]))
+        parts.append(_transformation_section(report))
+    if isinstance(report.get("validation"), dict):
+        parts.append(_validation_section(report["validation"]))
     risk = report.get("risk")
     if isinstance(risk, dict):
         parts.append(_risk_section(risk))
     attack = report.get("attack") or (risk or {}).get("attack")
     if attack:
         parts.append(_attack_section(attack))
-    if isinstance(report.get("validation"), dict):
-        parts.append(_validation_section(report["validation"]))
     if plots:
         parts.append("<h2>Plots</h2>" + "".join(_figure(name, png) for name, png in plots.items()))
     if isinstance(report.get("timings"), dict):
         parts.append("<h2>Timings (s)</h2>" + _pairs(report["timings"]))
+    if isinstance(report.get("privacy"), dict) or isinstance(report.get("validation"), dict):
+        parts.append(_appendix(report))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -2,7 +2,7 @@
 then evaluated against a real hold-out before anything is published.
 
 >>> from anonymization_pipeline.core.synthetic import synthesize
->>> result = synthesize(frame, Policy.from_yaml("examples/adult/synthetic.yaml"), seed=7)  # doctest: +SKIP
+>>> result = synthesize(frame, Policy.from_yaml("examples/synthetic/adult.yaml"), seed=7)  # doctest: +SKIP
 """
 
 from anonymization_pipeline.core.synthetic.publish import (

@@ -66,7 +66,7 @@ def synthesize(frame: pd.DataFrame, policy: Policy, rows: int | None = None, see
 
     Raises PrivacyTargetNotMet when a target is not met: nothing unproven is ever returned.
 
-    >>> result = synthesize(load_adult(), Policy.from_yaml("examples/adult/synthetic.yaml"), seed=7)  # doctest: +SKIP
+    >>> result = synthesize(load_adult(), Policy.from_yaml("examples/synthetic/adult.yaml"), seed=7)  # doctest: +SKIP
     >>> result.report["evaluation"]["quality"]["pair_trends"] >= 0.95  # doctest: +SKIP
     True
     """

@@ -80,7 +80,8 @@ def test_risk_markdown_section():
     lines = text.splitlines()
     assert lines[:3] == ["## Re-identification risk", "", "- Verdict: **passed**"]
     assert f"| k achieved (smallest class) | {summary['k_achieved']} |" in lines
-    assert "| raw | 10 | 9 | 9 | 9.5 | 0.95 | exact (whole list) |" in lines
+    assert "| raw | 10 | 9 | 9 | 9.5 | n/a | 0.95 | exact (whole list) |" in lines
+    assert lines[-1].startswith("The attacker's expected success rate counts every listed person")
     assert "| sensitive column | l distinct | l entropy | l recursive | t equal | t ordered | t hierarchical |" in lines
 
 
