@@ -6,7 +6,7 @@
     linearly); peak RSS of that process. Target >= 10x, <= 2 GB at 1,000,000 rows.
 (b) Adult, ARX's first case (k=5, 0 %, discernibility): whole warm `anonymize()` (best of 5) and
     the search alone (best of 7 warm runs). Targets <= 1 s and <= ARX's warm 32 ms (stated figure).
-(c) `anonymize run examples/adult/policy.yaml`, whole process, against
+(c) `anonymize run examples/policies/adult.yaml`, whole process, against
     `python -c "import dagster, great_expectations, pandas"` (best of 3 each, interleaved).
     Target: run <= 2 s + that import. `anonymize demo` (what `make demo` runs): target <= 25 s.
     Events: Dagster's own event handling (`DagsterInstance.handle_new_event`, SQLite instance)
@@ -217,7 +217,7 @@ def case_c(work: Path) -> None:
         runs.append(run_process(run, env)[:2])
     *_, timings = run_process([*run, "--timings"], env)
     (run_wall, run_cpu), (import_wall, import_cpu) = min(runs), min(baselines)
-    print("\n(c) anonymize run examples/adult/policy.yaml, whole process (best of 3, interleaved)")
+    print("\n(c) anonymize run examples/policies/adult.yaml, whole process (best of 3, interleaved)")
     print(f"  anonymize run                                  {run_wall:8.2f} s  (CPU {run_cpu:.2f} s)")
     print(f"  python -c 'import dagster, great_expectations, pandas' {import_wall:.2f} s  (CPU {import_cpu:.2f} s)")
     print(f"  run - import                                   {run_wall - import_wall:8.2f} s  (CPU {run_cpu - import_cpu:.2f} s; target <= 2 s: {verdict(run_wall - import_wall <= 2)})")

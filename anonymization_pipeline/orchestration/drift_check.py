@@ -5,7 +5,6 @@ about each column declared weaker than its values show, and each column the poli
 Built per dataset, over its prefixed asset keys and its own settings resource.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 
