@@ -182,7 +182,7 @@ def case_b() -> None:
     from anonymization_pipeline.core.datasets.adult import load_adult
     from anonymization_pipeline.core.policy import load_policy
 
-    adult, policy = load_adult(), load_policy(REPO / "examples" / "adult" / "policy.yaml")
+    adult, policy = load_adult(), load_policy(REPO / "examples" / "policies" / "adult.yaml")
     started = time.perf_counter()
     anonymize(adult, policy)
     first = time.perf_counter() - started
@@ -208,7 +208,7 @@ def case_b() -> None:
 
 def case_c(work: Path) -> None:
     env = environment(work / "dagster_home")
-    run = [ANONYMIZE, "run", str(REPO / "examples" / "adult" / "policy.yaml"), "--quiet",
+    run = [ANONYMIZE, "run", str(REPO / "examples" / "policies" / "adult.yaml"), "--quiet",
            "--output", str(work / "adult.parquet"), "--report", str(work / "report")]
     imports = [sys.executable, "-c", "import dagster, great_expectations, pandas"]
     runs, baselines = [], []
@@ -251,7 +251,7 @@ def events_child(home: str) -> dict:
             spent["events"] += 1
 
     dg.DagsterInstance.handle_new_event = timed
-    policy = REPO / "examples" / "adult" / "policy.yaml"
+    policy = REPO / "examples" / "policies" / "adult.yaml"
     resources = build_resources(str(policy), None, str(Path(home) / "adult.parquet"), str(Path(home) / "report"))
     instance = dg.DagsterInstance.get()
     materialize_pipeline(resources, instance)  # imports and a first run

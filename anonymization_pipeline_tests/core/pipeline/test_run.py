@@ -37,12 +37,13 @@ def test_an_unmet_target_raises_and_returns_nothing(tmp_path):
 
 
 def test_linkage_attack_reidentifies_the_raw_input_but_not_the_published_data(tmp_path):
-    shutil.copytree(REPO / "examples" / "users" / "hierarchies", tmp_path / "hierarchies")
-    document = yaml.safe_load((REPO / "examples" / "users" / "policy.yaml").read_text())
+    shutil.copytree(REPO / "examples" / "users" / "hierarchies", tmp_path / "users" / "hierarchies")
+    (tmp_path / "policies").mkdir()
+    document = yaml.safe_load((REPO / "examples" / "policies" / "users.yaml").read_text())
     document["privacy"]["k"] = 5
     document["risk"] = {"linkage_attack": document["risk"]["linkage_attack"]}
-    (tmp_path / "policy.yaml").write_text(yaml.safe_dump(document))
-    policy = Policy.from_yaml(tmp_path / "policy.yaml")
+    (tmp_path / "policies" / "policy.yaml").write_text(yaml.safe_dump(document))
+    policy = Policy.from_yaml(tmp_path / "policies" / "policy.yaml")
     users = generate_users(4_000, seed=3)
     write_table(generate_external_registry(users, overlap=0.5, seed=4), policy.risk.linkage_attack.external)
 

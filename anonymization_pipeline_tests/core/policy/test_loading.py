@@ -45,7 +45,7 @@ def problems_of(document: dict) -> list[str]:
 
 
 def test_adult_example_loads_with_paths_resolved_against_the_policy_folder():
-    policy = load_policy(REPO / "examples" / "adult" / "policy.yaml")
+    policy = load_policy(REPO / "examples" / "policies" / "adult.yaml")
     assert policy.quasi_identifiers == [
         "sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation",
         "salary-class",
