@@ -222,6 +222,9 @@ def _column_report(model: SyntheticModel, treatment: dict[str, str], dropped_unl
 
 
 def _rounded(value: Any) -> Any:
+    """Plain JSON values (numpy scalars become Python numbers), floats to four places."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, dict):
