@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.stats import ks_2samp
 
 from anonymization_pipeline.core.datasets import generate_users, load_adult
+from anonymization_pipeline.core.dp import BudgetLedger
 from anonymization_pipeline.core.policy.model import Policy
 from anonymization_pipeline.core.synthetic import build_candidate, synthesize
 from anonymization_pipeline.core.synthetic.model import fit_model
@@ -47,7 +48,7 @@ def policy_for(columns: list[str], method: str, utility_target: str | None = Non
     if not gated:
         synthetic["targets"] = {"min_dcr_ratio": None, "max_unique_copy_ratio": None, "max_membership_auc": None}
     if method == "dp_marginals":
-        synthetic["epsilon"] = 1.0
+        synthetic |= {"epsilon": 1.0, "budget": {"epsilon": 1.0}}
     return Policy.model_validate(
         {
             "version": 1,
@@ -101,7 +102,7 @@ def adult_case(method: str) -> bool:
     adult = load_adult()
     policy = policy_for(list(adult.columns), method, "salary-class")
     started = time.perf_counter()
-    candidate = build_candidate(adult, policy, seed=SEED)
+    candidate = build_candidate(adult, policy, seed=SEED, ledger=BudgetLedger("sqlite://"))  # a ledger of its own
     whole = time.perf_counter() - started
     rng = np.random.default_rng(SEED)
     started = time.perf_counter()

@@ -1,12 +1,12 @@
 """`anonymize synthesize POLICY`: a synthetic copy of the policy's input, published only when its
-evaluation met every target of the policy's `synthetic:` section (exit 1 otherwise)."""
+evaluation met every target of the policy's `synthetic:` section (exit 1 otherwise). A
+`dp_marginals` run is charged to the instance's budget ledger (`anonymize budget history`), and
+refused with exit 1, nothing written, when the period's budget is spent."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,7 @@ def synthesize_policy(args: argparse.Namespace) -> int:
     frame = read_table(parse_location(args.input) if args.input else policy.dataset.input)
     candidate = build_candidate(frame, policy, rows=args.rows, seed=args.seed)
     if not candidate.passed:
-        run_id = f"synthesize-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        rejected = report_synthetic_rejection(candidate, report_dir, run_id)
+        rejected = report_synthetic_rejection(candidate, report_dir)
         if not args.quiet and not args.json:
             _print_summary(candidate.report, rejected)
         raise PrivacyTargetNotMet("not published: " + "; ".join(candidate.failures))
@@ -88,8 +87,14 @@ def _print_summary(report: dict[str, Any], report_dir: Path) -> None:
         f"  privacy: dcr ratio {privacy['dcr_ratio']}, unique copies {privacy['unique_copies_synthetic']} "
         f"vs hold-out {privacy['unique_copies_holdout']}, membership AUC {privacy['membership_auc']}"
     )
-    if report["privacy_budget"]:
-        print(f"  epsilon spent: {report['privacy_budget']['epsilon']}")
+    budget = report["privacy_budget"]
+    if budget and report["status"] == "published":
+        print(
+            f"  epsilon spent: {budget['epsilon']:g} (ledger: {budget['epsilon_remaining_in_period']:g} of "
+            f"{budget['budget_epsilon']:g} left for {budget['period']}, run {budget['run_id']})"
+        )
+    elif budget:
+        print(f"  epsilon {budget['epsilon']:g} not spent: the reservation was given back")
     for failure in report["failures"]:
         print(f"  unmet: {failure}")
     if report["output"]:

@@ -3,6 +3,7 @@
 One core call builds and evaluates the candidate; each target is a blocking check of the asset,
 reported before anything is written; the table is published (write–audit–publish) only when all
 of them passed, otherwise the step fails with PrivacyTargetNotMet and the last good output stays.
+A `dp_marginals` run is charged to the budget ledger under the Dagster run id.
 """
 
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ def synthetic_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
         policy = stage_policy(context, spec)
         output = _output(policy)
         report_dir = synthetic_report_folder(output, Path(settings.report_dir) / "synthetic" if settings.report_dir else None)
-        candidate = build_candidate(raw_records.frame, policy, seed=policy.synthetic.seed)
+        candidate = build_candidate(raw_records.frame, policy, seed=policy.synthetic.seed, run_id=context.run_id)
         verdicts = {check.check: check for check in candidate.checks}
         for check, _ in TARGETS.values():
             verdict = verdicts.get(check)
@@ -79,12 +80,20 @@ def synthetic_assets(spec: DatasetSpec) -> list[dg.AssetsDefinition]:
             metadata = {"value": verdict.value, "bound": verdict.bound, "target": verdict.target}
             yield dg.AssetCheckResult(check_name=check, passed=verdict.passed, metadata=metadata)
         if not candidate.passed:
-            report_synthetic_rejection(candidate, report_dir, context.run_id)
+            report_synthetic_rejection(candidate, report_dir)
             raise PrivacyTargetNotMet("not published: " + "; ".join(candidate.failures))
         report = publish_synthetic(candidate, output, report_dir)
-        yield dg.MaterializeResult(metadata=audit_metadata(context, policy, report))
+        yield dg.MaterializeResult(metadata=audit_metadata(context, policy, report) | _budget_metadata(report))
 
     return [synthetic_dataset]
+
+
+def _budget_metadata(report: dict) -> dict[str, float]:
+    """ε of this release and what the period has left, as numbers the UI plots across materializations."""
+    budget = report["privacy_budget"]
+    if budget is None:
+        return {}
+    return {"epsilon_released": budget["epsilon"], "epsilon_remaining": budget["epsilon_remaining_in_period"]}
 
 
 def _output(policy: Policy) -> AnyLocation:

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from anonymization_pipeline.cli.main import main
+from anonymization_pipeline.core.datasets import load_adult
 from anonymization_pipeline_tests.conftest import adult_policy_document
 
 ANONYMIZE = str(Path(sys.executable).parent / "anonymize")
@@ -88,3 +89,70 @@ def test_the_console_script_exits_1_without_a_traceback_when_privacy_is_not_prov
     assert not (tmp_path / "out" / "adult_synthetic.parquet").exists()
     bad = subprocess.run([ANONYMIZE, "synthesize", str(policy), "--rows", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--rows" in bad.stderr
+
+
+def dp_policy(tmp_path: Path, **targets) -> Path:
+    """dp_marginals on 3,000 Adult rows, ε 1 of a monthly budget of 1.5, no privacy target unless set
+    (OpenDP's noise cannot be seeded: a target could fail by chance)."""
+    small = tmp_path / "adult_small.csv"
+    load_adult().iloc[:3000].to_csv(small, index=False)
+    document = adult_policy_document(tmp_path / "out" / "adult.parquet")
+    document["dataset"]["input"] = {"format": "csv", "path": str(small)}
+    document["synthetic"] = {
+        "method": "dp_marginals",
+        "epsilon": 1.0,
+        "budget": {"epsilon": 1.5, "period": "month"},
+        "output": {"format": "parquet", "path": str(tmp_path / "out" / "adult_synthetic.parquet")},
+        "targets": {"min_dcr_ratio": None, "max_unique_copy_ratio": None, "max_membership_auc": None, **targets},
+    }
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def ledger_history(capsys) -> list[dict]:
+    capsys.readouterr()
+    assert main(["budget", "history", "--dataset", "adult", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_dp_marginals_is_charged_to_the_ledger_and_refused_once_the_budget_is_spent(tmp_path, capsys):
+    policy = dp_policy(tmp_path)
+    output = tmp_path / "out" / "adult_synthetic.parquet"
+    assert main(["synthesize", str(policy), "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    [entry] = ledger_history(capsys)
+    assert (entry["status"], entry["epsilon"], entry["queries"]) == ("committed", 1.0, ["synthetic:dp_marginals"])
+    assert entry["run_id"].startswith("synthesize-") and f"run {entry['run_id']})" in out
+    assert f"  epsilon spent: 1 (ledger: 0.5 of 1.5 left for {entry['period']}, run" in out
+    report = json.loads((tmp_path / "out" / "report" / "synthetic" / "report.json").read_text())
+    assert entry["digest"] == report["candidate_sha256"]
+    published = output.read_bytes()
+
+    assert main(["synthesize", str(policy), "--seed", "2"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: dataset 'adult': the release needs epsilon 1, delta 0, but only epsilon 0.5") and len(err.splitlines()) == 1
+    assert output.read_bytes() == published
+    assert not (tmp_path / "out" / "report" / "synthetic" / "assessments").exists()
+    assert [row["status"] for row in ledger_history(capsys)] == ["committed"]
+
+
+def test_a_rejected_dp_candidate_leaves_an_aborted_reservation_not_a_spend(tmp_path, capsys):
+    assert main(["synthesize", str(dp_policy(tmp_path, min_quality=0.9999)), "--seed", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "  epsilon 1 not spent: the reservation was given back" in captured.out
+    assert not (tmp_path / "out" / "adult_synthetic.parquet").exists()
+    [entry] = ledger_history(capsys)
+    assert entry["status"] == "aborted" and entry["digest"] is None
+    [rejected] = (tmp_path / "out" / "report" / "synthetic" / "assessments").iterdir()
+    assert rejected.name == entry["run_id"]
+
+
+def test_a_dp_policy_without_a_budget_is_refused_at_load(tmp_path, capsys):
+    document = yaml.safe_load(dp_policy(tmp_path).read_text())
+    del document["synthetic"]["budget"]
+    (tmp_path / "policy.yaml").write_text(yaml.safe_dump(document))
+    assert main(["synthesize", str(tmp_path / "policy.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "add synthetic.budget (e.g. budget: {epsilon: 3.0, period: month})" in err
+    assert ledger_history(capsys) == []

@@ -9,6 +9,8 @@ import dagster as dg
 import pandas as pd
 import yaml
 
+from anonymization_pipeline.core.datasets import load_adult
+from anonymization_pipeline.core.dp import BudgetLedger
 from anonymization_pipeline.orchestration.assets import raw_records
 from anonymization_pipeline.orchestration.definitions import build_definitions
 from anonymization_pipeline.orchestration.environment import build_resources
@@ -80,3 +82,32 @@ def test_the_asset_is_defined_only_for_a_policy_with_a_synthetic_section(tmp_pat
     assert {"synthetic_dataset", "anonymized_dataset", "raw_records"} <= keys
     without = build_definitions(str(adult_policy_file()))
     assert "synthetic_dataset" not in {key.to_user_string() for key in without.resolve_all_asset_keys()}
+
+
+def test_a_dp_marginals_materialization_is_charged_under_its_run_id(tmp_path):
+    small = tmp_path / "adult_small.csv"
+    load_adult().iloc[:3000].to_csv(small, index=False)
+    document = yaml.safe_load(write_policy(tmp_path).read_text())
+    document["dataset"]["input"] = {"format": "csv", "path": str(small)}
+    document["synthetic"] |= {
+        "method": "dp_marginals",
+        "epsilon": 1.0,
+        "budget": {"epsilon": 1.5},
+        "targets": {"min_quality": 0.5, "min_dcr_ratio": None, "max_unique_copy_ratio": None, "max_membership_auc": None},
+    }
+    (tmp_path / "policy.yaml").write_text(yaml.safe_dump(document))
+    first = materialize(tmp_path / "policy.yaml")
+    assert first.success
+    ledger = BudgetLedger.from_environment()
+    [entry] = ledger.history("adult")
+    assert (entry.status, entry.run_id, entry.queries) == ("committed", first.run_id, ["synthetic:dp_marginals"])
+    event = dg.DagsterInstance.get().get_latest_materialization_event(dg.AssetKey("synthetic_dataset"))
+    metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
+    assert (metadata["epsilon_released"], metadata["epsilon_remaining"]) == (1.0, 0.5)
+    assert entry.digest == metadata["candidate_sha256"]
+    second = materialize(tmp_path / "policy.yaml")
+    assert not second.success
+    failure = next(event for event in second.all_events if event.is_step_failure)
+    assert our_error(failure.step_failure_data.error)[0] == "BudgetExhausted"
+    assert [row.status for row in ledger.history("adult")] == ["committed"]
+    ledger.dispose()

@@ -489,6 +489,12 @@ class Policy(StrictModel):
             raise ValueError(f"privacy.t_closeness: hierarchical distance needs a hierarchy on '{closeness.attribute}'")
         return self
 
+    @model_validator(mode="after")
+    def _synthetic_has_a_budget(self) -> Policy:
+        if self.synthetic is not None:
+            synthetic_budget(self.synthetic, self.aggregates)
+        return self
+
     @property
     def quasi_identifiers(self) -> list[str]:
         return [name for name, f in self.fields.items() if f.field_class is FieldClass.QUASI_IDENTIFIER]
@@ -528,7 +534,7 @@ class Policy(StrictModel):
         return load_policy(path)
 
 
-from anonymization_pipeline.core.policy.synthetic import Synthetic  # noqa: E402  (it builds on StrictModel and Location above)
+from anonymization_pipeline.core.policy.synthetic import Synthetic, synthetic_budget  # noqa: E402  (it builds on StrictModel and Location above)
 from anonymization_pipeline.core.policy.aggregates import Aggregates  # noqa: E402  (it builds on the models above)
 
 Policy.model_rebuild()

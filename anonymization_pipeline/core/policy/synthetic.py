@@ -2,7 +2,8 @@
 
 The targets are the gate: a synthetic table is published only when every target set here holds
 on this very table. The privacy targets are on by default (fail closed); the quality targets are
-off until the policy sets them.
+off until the policy sets them. A `dp_marginals` run is charged to the dataset's privacy budget
+ledger, against `synthetic.budget` or else the `aggregates.budget` the DP statistics share.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from anonymization_pipeline.core.policy.aggregates import Aggregates, Budget
 from anonymization_pipeline.core.policy.model import Location, StrictModel
 
 
@@ -38,12 +40,13 @@ class Synthetic(StrictModel):
 
     `bayesian_network`: a degree-`max_parents` network of the columns learned from mutual
     information. `dp_marginals`: ε-differentially private (a tree of noisy one- and two-way
-    marginals, MST-style); `epsilon` is what one run spends.
+    marginals, MST-style); `epsilon` is what one run spends, out of `budget` per period.
     """
 
     method: Literal["bayesian_network", "dp_marginals"] = "bayesian_network"
     rows: int | None = Field(None, ge=1)
     epsilon: float | None = Field(None, gt=0, le=100)
+    budget: Budget | None = None
     seed: int | None = Field(None, ge=0)
     output: Location | None = None
     holdout: float = Field(0.2, gt=0, lt=0.9)
@@ -58,6 +61,29 @@ class Synthetic(StrictModel):
             raise ValueError("dp_marginals needs 'epsilon', the privacy budget one run spends (e.g. 1.0)")
         if self.method != "dp_marginals" and self.epsilon is not None:
             raise ValueError("'epsilon' is for method dp_marginals; bayesian_network is not differentially private")
+        if self.method != "dp_marginals" and self.budget is not None:
+            raise ValueError("'budget' is for method dp_marginals; bayesian_network spends no privacy budget")
         if self.targets.min_ml_utility is not None and self.utility_target is None:
             raise ValueError("targets.min_ml_utility needs 'utility_target', the column a model learns to predict")
         return self
+
+
+def synthetic_budget(synthetic: Synthetic, aggregates: Aggregates | None) -> Budget | None:
+    """The budget a `dp_marginals` run is charged to: `synthetic.budget`, else `aggregates.budget`
+    (None for a method that spends none). Raises ValueError when there is none, or when one run
+    would spend more than the whole budget: the policy is refused before anything is measured."""
+    if synthetic.method != "dp_marginals":
+        return None
+    budget = synthetic.budget or (aggregates.budget if aggregates is not None else None)
+    if budget is None:
+        raise ValueError(
+            "synthetic: dp_marginals is charged to the dataset's privacy budget ledger; add "
+            "synthetic.budget (e.g. budget: {epsilon: 3.0, period: month}) or an aggregates section with its budget"
+        )
+    if synthetic.epsilon > budget.epsilon * (1 + 1e-12):
+        source = "synthetic.budget" if synthetic.budget is not None else "aggregates.budget"
+        raise ValueError(
+            f"synthetic: epsilon {synthetic.epsilon:g} is more than the whole {source} "
+            f"(epsilon {budget.epsilon:g} per {budget.period})"
+        )
+    return budget

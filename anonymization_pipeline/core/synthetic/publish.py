@@ -1,7 +1,9 @@
 """Publishing a synthetic table: written only when this very table met every target.
 
 The table is written atomically first, then its report; a rejected candidate writes only its own
-report, in a folder of its run, so the published table and its report stay as they were.
+report, in a folder of its run, so the published table and its report stay as they were. The ε a
+`dp_marginals` candidate reserved is committed once its table is written, and given back when the
+candidate is rejected or the write fails.
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ from anonymization_pipeline.core.synthetic.synthesis import SyntheticCandidate
 
 def publish_synthetic(candidate: SyntheticCandidate, output: AnyLocation, report_dir: Path | None) -> dict[str, Any]:
     """Write the table and its report if the candidate passed; else raise PrivacyTargetNotMet."""
-    candidate.gate()
     report = candidate.report | {"output": describe_location(output)}
-    write_table(candidate.data, output)
+    with candidate.releasing():
+        write_table(candidate.data, output)
     if report_dir is not None:
         write_synthetic_report(report, report_dir)
     return report
 
 
-def report_synthetic_rejection(candidate: SyntheticCandidate, report_dir: Path, run_id: str) -> Path:
-    """The `not_published` report of a rejected candidate, in the run's own assessment folder."""
-    directory = assessment_directory(report_dir, run_id)
+def report_synthetic_rejection(candidate: SyntheticCandidate, report_dir: Path) -> Path:
+    """Give back the ε of a rejected candidate, then write its `not_published` report in the run's
+    own assessment folder."""
+    candidate.withdraw()
+    directory = assessment_directory(report_dir, candidate.run_id)
     write_synthetic_report(candidate.report, directory)
     return directory
 

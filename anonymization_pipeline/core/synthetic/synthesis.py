@@ -1,19 +1,24 @@
 """A synthetic table from a policy: split off a hold-out, fit, sample, evaluate, judge.
 
 The same function runs in the Python API, the CLI and the Dagster asset. The hold-out never
-reaches the model: it is the real data the privacy scores compare against.
+reaches the model: it is the real data the privacy scores compare against. A `dp_marginals`
+candidate carries the ε it reserved on the budget ledger until it is released or withdrawn.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from anonymization_pipeline.core.dp import BudgetLedger
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError
 from anonymization_pipeline.core.io import table_fingerprint
 from anonymization_pipeline.core.pipeline.classification import classify_fields
@@ -21,7 +26,7 @@ from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.pipeline.stages import candidate_sha256, release_gate
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.policy.synthetic import Synthetic
-from anonymization_pipeline.core.synthetic.budget import charge_privacy_budget
+from anonymization_pipeline.core.synthetic.budget import BudgetCharge, charge_privacy_budget
 from anonymization_pipeline.core.synthetic.columns import read_column
 from anonymization_pipeline.core.synthetic.evaluation import TargetResult, evaluate, judge
 from anonymization_pipeline.core.synthetic.identifiers import identifier_treatment, regenerate
@@ -40,6 +45,8 @@ class SyntheticCandidate:
     data: pd.DataFrame
     report: dict[str, Any]
     checks: list[TargetResult]
+    run_id: str
+    charge: BudgetCharge | None = field(default=None, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -49,10 +56,33 @@ class SyntheticCandidate:
     def failures(self) -> list[str]:
         return [check.describe() for check in self.checks if not check.passed]
 
+    @property
+    def candidate_sha256(self) -> str:
+        """The digest of the table the evaluation judged (and the ledger records once it is released)."""
+        return self.report["candidate_sha256"]
+
     def gate(self) -> None:
-        """Write–audit–publish: raise PrivacyTargetNotMet unless this very table passed."""
-        assessment = {"candidate_sha256": self.report["candidate_sha256"], "passed": self.passed, "failures": self.failures}
-        release_gate(StageOutput(self.data), assessment)
+        """Write–audit–publish: raise PrivacyTargetNotMet unless this very table passed (the
+        candidate is its own verdict: digest, passed, failures)."""
+        release_gate(StageOutput(self.data), self)
+
+    @contextmanager
+    def releasing(self) -> Iterator[None]:
+        """Gate, then run the body that releases the table: the ε reserved for it is committed
+        with the table's digest when the body completes, given back when the gate or the body raises."""
+        try:
+            self.gate()
+            yield
+        except BaseException:
+            self.withdraw()
+            raise
+        if self.charge is not None:
+            self.charge.commit(self.candidate_sha256)
+
+    def withdraw(self) -> None:
+        """The table will not be released: give back the ε it reserved."""
+        if self.charge is not None:
+            self.charge.abort()
 
 
 @dataclass(frozen=True)
@@ -61,22 +91,40 @@ class SyntheticResult:
     report: dict[str, Any]
 
 
-def synthesize(frame: pd.DataFrame, policy: Policy, rows: int | None = None, seed: int | None = None) -> SyntheticResult:
+def synthesize(
+    frame: pd.DataFrame, policy: Policy, rows: int | None = None, seed: int | None = None, *, ledger: BudgetLedger | None = None
+) -> SyntheticResult:
     """A synthetic table that met every target of `policy.synthetic`, and its report.
 
-    Raises PrivacyTargetNotMet when a target is not met: nothing unproven is ever returned.
+    Raises PrivacyTargetNotMet when a target is not met: nothing unproven is ever returned. Returning
+    the table releases it: a `dp_marginals` run's ε is committed on `ledger` (default: this
+    instance's), or refused up front with BudgetExhausted when the period's budget is spent.
 
     >>> result = synthesize(load_adult(), Policy.from_yaml("examples/synthetic/adult.yaml"), seed=7)  # doctest: +SKIP
     >>> result.report["evaluation"]["quality"]["pair_trends"] >= 0.95  # doctest: +SKIP
     True
     """
-    candidate = build_candidate(frame, policy, rows, seed)
-    candidate.gate()
-    return SyntheticResult(candidate.data, candidate.report)
+    candidate = build_candidate(frame, policy, rows, seed, ledger=ledger)
+    with candidate.releasing():
+        return SyntheticResult(candidate.data, candidate.report)
 
 
-def build_candidate(frame: pd.DataFrame, policy: Policy, rows: int | None = None, seed: int | None = None) -> SyntheticCandidate:
-    """Fit, sample and evaluate; the verdict is in the candidate, nothing is raised for it."""
+def build_candidate(
+    frame: pd.DataFrame,
+    policy: Policy,
+    rows: int | None = None,
+    seed: int | None = None,
+    *,
+    run_id: str | None = None,
+    ledger: BudgetLedger | None = None,
+) -> SyntheticCandidate:
+    """Fit, sample and evaluate; the verdict is in the candidate, nothing is raised for it.
+
+    A `dp_marginals` run first reserves its ε on `ledger` (default: this instance's) under
+    `run_id` (default: a new one), raising BudgetExhausted before anything is measured when the
+    period's budget is spent. The reservation stays (counted as spent) until the candidate is
+    released (`releasing`, `publish_synthetic`) or withdrawn (`withdraw`, `report_synthetic_rejection`).
+    """
     settings = _settings(policy)
     started = time.perf_counter()
     classification = classify_fields(list(frame.columns), policy)
@@ -89,40 +137,51 @@ def build_candidate(frame: pd.DataFrame, policy: Policy, rows: int | None = None
     order = rng.permutation(len(frame))
     held = max(1, int(round(len(frame) * settings.holdout)))
     holdout, training = frame.iloc[order[:held]][modelled], frame.iloc[order[held:]][modelled]
-    charge = charge_privacy_budget(policy.dataset.name, settings.epsilon) if settings.epsilon is not None else None
-    model = fit_model(training.reset_index(drop=True), settings, rng)
-    fitted = time.perf_counter()
-    sampled = model.sample(rows, rng)
-    regenerated = [name for name, how in treatment.items() if how == "regenerated"]
-    columns = {name: sampled[name] for name in modelled} | regenerate(policy, regenerated, rows, rng)
-    data = pd.DataFrame({name: columns[name] for name in frame.columns if name in columns})
-    drawn = time.perf_counter()
-    evaluation = evaluate(training, holdout, sampled, settings.utility_target, seed)
-    checks = judge(evaluation, settings.targets)
-    report = {
-        "tool": {"name": "anonymization_pipeline", "version": version("anonymization_pipeline")},
-        "dataset": policy.dataset.name,
-        "policy_sha256": policy.sha256(),
-        "status": "published" if all(c.passed for c in checks) else "not_published",
-        "output": None,
-        "method": settings.method,
-        "seed": seed,
-        "rows": {"rows_in": len(frame), "rows_training": len(training), "rows_holdout": held, "rows_published": rows},
-        "input": table_fingerprint(frame),
-        "columns": _column_report(model, treatment, classification["dropped_unlisted"]),
-        "structure": model.describe(),
-        "privacy_budget": None if charge is None else asdict(charge),
-        "evaluation": _rounded(asdict(evaluation)),
-        "targets": [_rounded(asdict(check)) for check in checks],
-        "failures": [check.describe() for check in checks if not check.passed],
-        "candidate_sha256": candidate_sha256(StageOutput(data)),
-        "timings": {
-            "fit": round(fitted - started, 4),
-            "sample": round(drawn - fitted, 4),
-            "evaluate": round(time.perf_counter() - drawn, 4),
-        },
-    }
-    return SyntheticCandidate(data, report, checks)
+    run_id = run_id or synthesis_run_id()
+    charge = charge_privacy_budget(policy, run_id, ledger)
+    try:
+        model = fit_model(training.reset_index(drop=True), settings, rng)
+        fitted = time.perf_counter()
+        sampled = model.sample(rows, rng)
+        regenerated = [name for name, how in treatment.items() if how == "regenerated"]
+        columns = {name: sampled[name] for name in modelled} | regenerate(policy, regenerated, rows, rng)
+        data = pd.DataFrame({name: columns[name] for name in frame.columns if name in columns})
+        drawn = time.perf_counter()
+        evaluation = evaluate(training, holdout, sampled, settings.utility_target, seed)
+        checks = judge(evaluation, settings.targets)
+        report = {
+            "tool": {"name": "anonymization_pipeline", "version": version("anonymization_pipeline")},
+            "dataset": policy.dataset.name,
+            "policy_sha256": policy.sha256(),
+            "status": "published" if all(c.passed for c in checks) else "not_published",
+            "output": None,
+            "method": settings.method,
+            "seed": seed,
+            "rows": {"rows_in": len(frame), "rows_training": len(training), "rows_holdout": held, "rows_published": rows},
+            "input": table_fingerprint(frame),
+            "columns": _column_report(model, treatment, classification["dropped_unlisted"]),
+            "structure": model.describe(),
+            "privacy_budget": None if charge is None else charge.describe(),
+            "evaluation": _rounded(asdict(evaluation)),
+            "targets": [_rounded(asdict(check)) for check in checks],
+            "failures": [check.describe() for check in checks if not check.passed],
+            "candidate_sha256": candidate_sha256(StageOutput(data)),
+            "timings": {
+                "fit": round(fitted - started, 4),
+                "sample": round(drawn - fitted, 4),
+                "evaluate": round(time.perf_counter() - drawn, 4),
+            },
+        }
+    except BaseException:
+        if charge is not None:
+            charge.abort()  # nothing measured under it left the process
+        raise
+    return SyntheticCandidate(data, report, checks, run_id, charge)
+
+
+def synthesis_run_id() -> str:
+    """The run id of a synthesis outside Dagster (the CLI, the Python API), as the ledger records it."""
+    return f"synthesize-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
 
 
 def _settings(policy: Policy) -> Synthetic:
@@ -163,6 +222,9 @@ def _column_report(model: SyntheticModel, treatment: dict[str, str], dropped_unl
 
 
 def _rounded(value: Any) -> Any:
+    """Plain JSON values (numpy scalars become Python numbers), floats to four places."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, dict):

@@ -9,6 +9,7 @@ import pytest
 
 from anonymization_pipeline import synthesize as exported_synthesize
 from anonymization_pipeline.core.datasets import generate_users, load_adult
+from anonymization_pipeline.core.dp import BudgetLedger
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError, PrivacyTargetNotMet
 from anonymization_pipeline.core.policy import validate_policy
 from anonymization_pipeline.core.synthetic import build_candidate, synthesize
@@ -38,8 +39,10 @@ def bayesian(adult):
 
 @pytest.fixture(scope="module")
 def private(adult):
-    policy = policy_for(keep_all(adult.columns), method="dp_marginals", epsilon=1.0, utility_target="salary-class")
-    return build_candidate(adult, policy, seed=11)
+    policy = policy_for(
+        keep_all(adult.columns), method="dp_marginals", epsilon=1.0, budget={"epsilon": 1.0}, utility_target="salary-class"
+    )
+    return build_candidate(adult, policy, seed=11, ledger=BudgetLedger("sqlite://"))
 
 
 def test_bayesian_network_meets_the_adult_targets(bayesian):
