@@ -116,7 +116,7 @@ def _context(docs_dir: Path | None):
             DOCS_SITE,
             {
                 "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).absolute())},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
