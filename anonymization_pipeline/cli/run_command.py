@@ -59,13 +59,13 @@ def run_policy(args: argparse.Namespace) -> int:
     clock["dagster_import"] = time.time()
     resources = build_resources(str(args.policy), args.input, args.output, args.report)
     settings = resources["settings"]
+    instance = current_instance()
     report_dir = settings.report_directory(policy)
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"cannot create the report folder {report_dir}: {error.strerror}") from None
     progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
-    instance = current_instance()
     unread = ingest_days(resources, instance, days, on_step=progress)
     if unread is not None:
         raise StepFailed(f"{unread.failed_step}: {unread.error_message}", exit_code_of(unread.error_class))

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from anonymization_pipeline.core.policy import load_policy
 from anonymization_pipeline.orchestration.io_managers import JsonIOManager, StageParquetIOManager
 from anonymization_pipeline.orchestration.resources import KeysResource, PipelineSettings
 
@@ -26,11 +27,12 @@ def build_resources(
 ) -> dict[str, Any]:
     storage = str(storage_dir or default_storage_dir())
     keys = KeysResource()
+    dataset = load_policy(policy_path).dataset.name
     return {
         "settings": PipelineSettings(
             policy_path=policy_path, input_uri=input_uri, output_uri=output_uri, report_dir=report_dir
         ),
         "keys": keys,
-        "stage_io_manager": StageParquetIOManager(base_dir=storage, key_store=keys),
-        "json_io_manager": JsonIOManager(base_dir=storage),
+        "stage_io_manager": StageParquetIOManager(base_dir=storage, dataset=dataset, key_store=keys),
+        "json_io_manager": JsonIOManager(base_dir=storage, dataset=dataset, key_store=keys),
     }

@@ -8,7 +8,6 @@ so the CLI can give the same exit code as the core would.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
 from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, PIPELINE_ASSETS
 from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
+from anonymization_pipeline.orchestration.cli_instance import open_instance, process_tags
 from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_error
 
 
@@ -32,7 +32,7 @@ class PipelineRun:
 
 
 def current_instance() -> dg.DagsterInstance:
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    return open_instance()
 
 
 def ingest_days(
@@ -101,7 +101,7 @@ def materialize_pipeline(
         run_config={"loggers": {"progress": {}}},
         instance=instance,
         raise_on_error=False,
-        tags=tags,
+        tags={**(tags or {}), **process_tags()},
         asset_selection=[dg.AssetKey(name) for name in selection] if selection is not None else None,
         partition_key=partition_key,
     )

@@ -77,14 +77,15 @@ def refuse_overwriting_input(source: AnyLocation, target: AnyLocation) -> None:
 
     >>> refuse_overwriting_input(parse_location("a.csv"), parse_location("b.csv"))
     """
-    if _place(source) == _place(target) or _same_existing_file(source, target):
+    if place_of(source) == place_of(target) or _same_existing_file(source, target):
         raise ConfigurationError(
             f"the output is the input ({describe_location(target)}): publishing would overwrite the raw data; "
             "choose another output"
         )
 
 
-def _place(location: AnyLocation) -> tuple[str, ...]:
+def place_of(location: AnyLocation) -> tuple[str, ...]:
+    """What makes two locations the same place: a resolved file path, or a database and table."""
     if isinstance(location, SqlLocation):
         sqlite = sqlite_file(location.url)
         if sqlite is not None:
