@@ -24,6 +24,16 @@ def _forge_a_passing_assessment(run_id: str) -> None:
         path.write_text(json.dumps(forged))
 
 
+def _publish_alone(policy, instance: dg.DagsterInstance) -> str:
+    """Materialize the publish stage alone, as from the UI; returns why it failed."""
+    result = dg.materialize(
+        PIPELINE_ASSETS, instance=instance, resources=build_resources(str(policy)), selection=["anonymized_dataset"],
+        raise_on_error=False,
+    )
+    assert not result.success
+    return next(event for event in result.all_events if event.is_step_failure).step_failure_data.error.to_string()
+
+
 def test_an_edited_assessment_cannot_publish_a_table_that_failed(tmp_path):
     """Finding 5: editing `passed: true` in the stage folder published a table that failed its target."""
     case = write_small_case(tmp_path, risk={"max_prosecutor_risk": 0.01})
@@ -50,14 +60,7 @@ def test_a_stage_file_of_another_run_does_not_open_in_its_place(tmp_path):
     runs = default_storage_dir() / "runs"
     shutil.copy(runs / first.run_id / "sensitive_protected.parquet.sealed", runs / second.run_id / "sensitive_protected.parquet.sealed")
 
-    result = dg.materialize(
-        PIPELINE_ASSETS, instance=instance, resources=build_resources(str(case.policy)), selection=["anonymized_dataset"],
-        raise_on_error=False,
-    )
-
-    assert not result.success
-    failure = next(event for event in result.all_events if event.is_step_failure)
-    assert "a file of another run, stage or day" in failure.step_failure_data.error.to_string()
+    assert "a file of another run, stage or day" in _publish_alone(case.policy, instance)
 
 
 def test_a_stage_file_of_another_dataset_does_not_open(tmp_path):
@@ -67,11 +70,4 @@ def test_a_stage_file_of_another_dataset_does_not_open(tmp_path):
     renamed = case.policy.read_text().replace("name: people", "name: patients")
     case.policy.write_text(renamed)
 
-    result = dg.materialize(
-        PIPELINE_ASSETS, instance=instance, resources=build_resources(str(case.policy)), selection=["anonymized_dataset"],
-        raise_on_error=False,
-    )
-
-    assert not result.success
-    failure = next(event for event in result.all_events if event.is_step_failure)
-    assert "cannot be decrypted" in failure.step_failure_data.error.to_string()
+    assert "cannot be decrypted" in _publish_alone(case.policy, instance)
