@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from anonymization_pipeline.core import errors
+from anonymization_pipeline.core.errors import INTERNAL_ERROR
 
 
 TARGETS_NOT_MET = {"PrivacyTargetNotMet", "DagsterAssetCheckFailedError"}
@@ -37,4 +38,4 @@ def our_error(error: Any) -> tuple[str, str]:
 
 def exit_code_of(error_class: str | None) -> int:
     """The exit code our error class stands for; 3 for anything we did not raise on purpose."""
-    return error_classes().get(error_class or "", 3)
+    return error_classes().get(error_class or "", INTERNAL_ERROR)

@@ -14,12 +14,15 @@ from typing import Any
 
 import dagster as dg
 
+from anonymization_pipeline.core.crash_log import internal_error_line_for
+from anonymization_pipeline.core.errors import INTERNAL_ERROR
+
 from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
 from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, PIPELINE_ASSETS
 from anonymization_pipeline.orchestration.checks import PIPELINE_CHECKS
 from anonymization_pipeline.orchestration.cli_instance import open_instance, process_tags
-from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, our_error
+from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, exit_code_of, our_error
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def materialize_pipeline(
         return PipelineRun(result.run_id, True)
     failure = next(event for event in result.all_events if event.is_step_failure)
     error_class, message = our_error(failure.step_failure_data.error)
+    if exit_code_of(error_class) == INTERNAL_ERROR:
+        message = internal_error_line_for(error_class, failure.step_failure_data.error.to_string())
     return PipelineRun(result.run_id, False, failure.step_key, error_class, message)
 
 

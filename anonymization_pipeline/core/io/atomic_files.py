@@ -43,13 +43,20 @@ def atomic_output(target: Path) -> Iterator[Path]:
         _flush_to_disk(temporary)
         os.replace(temporary, target)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {error.strerror or type(error).__name__}") from None
+        _discard(temporary)
+        reason = "part of its folder path is a file" if isinstance(error, FileExistsError | NotADirectoryError) else None
+        raise OutputError(f"cannot write {target}: {reason or error.strerror or type(error).__name__}") from None
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _discard(temporary)
         raise
     with suppress(OSError):  # some filesystems refuse fsync on a folder; the rename is done anyway
         _flush_to_disk(target.parent)
+
+
+def _discard(temporary: Path) -> None:
+    """Remove a temporary file if there is one (its folder may not even exist)."""
+    with suppress(OSError):
+        temporary.unlink(missing_ok=True)
 
 
 def remove_orphans(target: Path) -> list[Path]:

@@ -56,3 +56,24 @@ class CsvByteStream(io.RawIOBase):
         if self._decoder is None:
             return raw
         return self._decoder.decode(raw, final=self._exhausted).encode("utf-8")
+
+
+SNIFFED_BYTES = 1 << 16
+
+
+def looks_binary(path: Path, encoding: str) -> int | None:
+    """The 1-based position of the first byte that cannot be text in `encoding` (a NUL byte, or
+    not decodable) within the file's first 64 KiB; None when that much reads as text.
+
+    A binary file fed to pyarrow's CSV parser makes it decode invalid rows itself, and its
+    failure surfaces as an "Exception ignored" traceback on the terminal; so it is refused first.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(SNIFFED_BYTES)
+    if b"\0" in head:
+        return head.index(b"\0") + 1
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError as error:
+        return error.start + 1
+    return None
