@@ -1,15 +1,23 @@
 """Keyed digests of direct identifiers, so a leak check never has to keep the identifiers themselves.
 
-The pipeline digests the raw direct identifiers of the input with a secret key (HMAC-SHA256 over
-the value normalised with NFKC, trimmed and case-folded); the validation digests each published
-value the same way and counts the ones that are in the set. Without the key a digest cannot be
-reversed by trying likely values, and neither the key nor a raw value is ever written to a suite,
-a result or a data-docs page: the expectation names only a `digest_set` handle, which resolves to
-the digests and key held in memory for the duration of one validation.
+The pipeline digests the raw direct identifiers of the input with a secret key (SipHash-2-4, a
+keyed PRF, over whole Arrow columns): each whole value normalised with NFKC, trimmed and
+lower-cased; every run of 8 digits among its digits (so a card or phone number hidden in free
+text, with other separators or in full-width digits, is still found); and the local part of an
+e-mail address. The key lives for one assessment only.
+The validation digests each published value the same way and counts what is in the sets.
+Without the key a digest cannot be reversed by trying likely values, and neither the key nor a
+raw value is ever written to a suite, a result or a data-docs page: the expectation names only a
+`digest_set` handle, which resolves to the digests and key held in memory for one validation.
+
+Values that identify no one by themselves are never findings: empty values, numbers of fewer
+than 6 digits (an age of 25 is not user 25), and published values held by at least 5 rows of
+their column. Everything is computed over whole Arrow columns and numpy arrays.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,19 +26,46 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialError
-from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256, keyed_digests
+from anonymization_pipeline.core.operators.arrow_text import byte_layout
+from anonymization_pipeline.core.operators.columns import text_array
 
 MIN_KEY_BYTES = 16
-DIGEST_BYTES = 32
+DIGIT_RUN = 8
+"""Digits in a row that make a finding: fewer occur by coincidence (dates have 8 only with year)."""
+SHORT_NUMBER_DIGITS = 6
+"""A number with fewer digits (an age, a count, a small auto-increment id) identifies no one."""
+COMMON_ROWS = 5
+"""A published value held by this many rows of its column does not single anyone out."""
+MIN_LOCAL_PART = 4
+_NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
+WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
+
+
+@dataclass(frozen=True)
+class IdentifierDigests:
+    """What a leak check compares against: keyed digests of whole identifiers, of their 8-digit
+    runs, and of their e-mail local parts. `|` unites the digests of several columns."""
+
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+    digit_runs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+    local_parts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+
+    def __or__(self, other: IdentifierDigests) -> IdentifierDigests:
+        return IdentifierDigests(
+            np.union1d(self.values, other.values),
+            np.union1d(self.digit_runs, other.digit_runs),
+            np.union1d(self.local_parts, other.local_parts),
+        )
 
 
 @dataclass(frozen=True)
 class DigestSet:
     """Digests of raw identifiers and the key that made them (never shown in a repr)."""
 
-    digests: frozenset[str]
+    digests: IdentifierDigests
     key: bytes = field(repr=False)
 
 
@@ -42,48 +77,144 @@ def _check_key(key: bytes) -> None:
         raise KeyMaterialError(f"the digest key must be at least {MIN_KEY_BYTES} random bytes")
 
 
-def normalised(values: pd.Series) -> pd.Series:
-    """The form that is digested: text, NFKC, trimmed, case-folded; missing values stay missing.
+def normalised(values: pd.Series | pa.Array) -> pa.LargeStringArray:
+    """The form that is digested: text, NFKC, trimmed, lower-cased; missing values stay missing.
 
-    >>> normalised(pd.Series([" Ann@X.org", None])).tolist()
-    ['ann@x.org', <NA>]
+    >>> normalised(pd.Series([" Ann@X.org", None, "４１１１"])).to_pylist()
+    ['ann@x.org', None, '4111']
     """
-    text = values.astype("string")
-    return text.str.normalize("NFKC").str.strip().str.casefold()
+    text = values if isinstance(values, pa.Array) else text_array(values)
+    return pc.utf8_lower(pc.utf8_trim_whitespace(pc.utf8_normalize(text, "NFKC")))
+
+
+def keyed_hashes(text: pa.Array, key: bytes, purpose: str) -> np.ndarray:
+    """SipHash-2-4 of every value (nulls as empty text) under a subkey of `key` for `purpose`."""
+    subkey = hashlib.sha256(f"leak-check:{purpose}:".encode() + key).hexdigest()[:16]
+    values = pc.fill_null(text, "").to_numpy(zero_copy_only=False)
+    return pd.util.hash_array(values, hash_key=subkey, categorize=True)
 
 
 def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
-    """The digest of every value (None where missing); each distinct value is hashed once.
+    """The keyed digest of every value, compared after normalisation.
 
-    >>> value_digests(pd.Series(["a", "A ", None]), b"k" * 16)[0] == value_digests(pd.Series(["a"]), b"k" * 16)[0]
+    >>> value_digests(pd.Series(["a", "A "]), b"k" * 16).tolist() == value_digests(pd.Series(["a", "a"]), b"k" * 16).tolist()
     True
     """
     _check_key(key)
-    codes, distinct = pd.factorize(normalised(values), use_na_sentinel=True)
-    encoded = pa.array(distinct, type=pa.string()).cast(pa.binary()).to_pylist()
-    hexed = keyed_digests(encoded, key, HMAC_SHA256, DIGEST_BYTES).tobytes().hex()
-    width = 2 * DIGEST_BYTES
-    digests = np.empty(len(distinct) + 1, dtype=object)
-    digests[:-1] = [hexed[start : start + width] for start in range(0, len(hexed), width)]
-    digests[-1] = None
-    return digests[codes]
+    return keyed_hashes(normalised(values), key, WHOLE)
 
 
-def identifier_digests(values: pd.Series, key: bytes) -> set[str]:
-    """Digests of the distinct raw identifiers of a column, to keep instead of the identifiers.
+def identifying(text: pa.Array) -> np.ndarray:
+    """Which normalised values could identify someone: not empty, not a short number."""
+    digits_only = pc.match_substring_regex(text, r"^[0-9]+$")
+    short_number = pc.and_(digits_only, pc.less(pc.utf8_length(text), SHORT_NUMBER_DIGITS))
+    present = pc.and_(pc.is_valid(text), pc.greater(pc.utf8_length(text), 0))
+    wanted = pc.and_(present, pc.invert(pc.fill_null(short_number, False)))
+    return pc.fill_null(wanted, False).to_numpy(zero_copy_only=False)
 
-    >>> len(identifier_digests(pd.Series(["a@x.org", "A@x.org ", None]), b"k" * 16))
-    1
+
+def digit_run_hashes(text: pa.Array, key: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(keyed hash of every run of 8 consecutive digits among each value's digits, the row of each).
+
+    Separators are ignored, so `4111-1111 1111.1111` and `4111111111111111` share their runs.
     """
-    return {digest for digest in pd.unique(value_digests(values, key)) if digest is not None}
+    data, offsets = byte_layout(text)
+    is_digit = (data >= ord("0")) & (data <= ord("9"))
+    cumulative = np.zeros(data.size + 1, dtype=np.int64)
+    np.cumsum(is_digit, out=cumulative[1:])
+    offsets = cumulative[offsets]
+    digits = (data[is_digit] - ord("0")).astype(np.uint64)
+    if digits.size < DIGIT_RUN:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    count = digits.size - DIGIT_RUN + 1
+    windows = np.zeros(count, np.uint64)
+    for position in range(DIGIT_RUN):
+        windows = windows * np.uint64(10) + digits[position : position + count]
+    lengths = np.diff(offsets)
+    rows = np.repeat(np.arange(lengths.size), lengths)[:count]
+    ends = np.repeat(offsets[1:], lengths)[:count]
+    whole = np.arange(count) + DIGIT_RUN <= ends
+    return _keyed_mix(windows[whole], key), rows[whole]
+
+
+def _keyed_mix(numbers: np.ndarray, key: bytes) -> np.ndarray:
+    """A keyed bijection of 64-bit numbers (two rounds of multiply and xor-shift under subkeys)."""
+    material = hashlib.sha256(f"leak-check:{DIGIT_RUNS}:".encode() + key).digest()
+    first, second, offset = (np.uint64(int.from_bytes(material[i : i + 8], "little") | 1) for i in (0, 8, 16))
+    with np.errstate(over="ignore"):
+        mixed = (numbers + offset) * first
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= second
+        mixed ^= mixed >> np.uint64(32)
+    return mixed
+
+
+def local_part_tokens(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(every run of characters an e-mail local part may hold, at least 4 long; the row of each)."""
+    tokens = pc.split_pattern_regex(pc.fill_null(text, ""), _NOT_IN_LOCAL_PART)
+    rows = pc.list_parent_indices(tokens).to_numpy()
+    flat = pc.list_flatten(tokens)
+    long_enough = pc.greater_equal(pc.utf8_length(flat), MIN_LOCAL_PART)
+    return flat.filter(long_enough), rows[long_enough.to_numpy(zero_copy_only=False)]
+
+
+def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
+    """Digests of the raw identifiers of a column that could identify someone, to keep instead
+    of the identifiers.
+
+    >>> digests = identifier_digests(pd.Series(["a@x.org", "A@x.org ", None, "", "25"]), b"k" * 16)
+    >>> len(digests.values), len(digests.local_parts)
+    (1, 0)
+    """
+    _check_key(key)
+    text = normalised(values)
+    text = text.filter(pa.array(identifying(text)))
+    runs, _ = digit_run_hashes(text, key)
+    at = pc.split_pattern(text, "@", max_splits=1, reverse=True)
+    emails = pc.equal(pc.list_value_length(at), 2)
+    local = pc.list_element(at.filter(emails), 0)
+    local = local.filter(pc.greater_equal(pc.utf8_length(local), MIN_LOCAL_PART))
+    return IdentifierDigests(
+        np.unique(keyed_hashes(text, key, WHOLE)), np.unique(runs), np.unique(keyed_hashes(local, key, LOCAL_PARTS))
+    )
+
+
+def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
+    """Counts of a published column's rows holding a raw identifier whole, one of its 8-digit
+    runs, or one of its e-mail local parts; values that identify no one are left out and counted."""
+    text = normalised(column)
+    rows = len(text)
+    digests = digest_set.digests
+    counts = pc.value_counts(text)
+    common_values = counts.field("values").filter(pc.greater_equal(counts.field("counts"), COMMON_ROWS))
+    common = pc.fill_null(pc.is_in(text, value_set=common_values), False).to_numpy(zero_copy_only=False)
+    checked = identifying(text) & ~common
+    whole = np.isin(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
+    runs, run_rows = digit_run_hashes(text, digest_set.key)
+    in_runs = np.zeros(rows, bool)
+    in_runs[run_rows[np.isin(runs, digests.digit_runs)]] = True
+    tokens, token_rows = local_part_tokens(text)
+    in_local = np.zeros(rows, bool)
+    if digests.local_parts.size and len(tokens):
+        in_local[token_rows[np.isin(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+    findings = (whole | in_runs | in_local) & checked
+    return {
+        "rows": rows,
+        "rows_checked": int(checked.sum()),
+        "rows_not_identifying": int((~checked).sum()),
+        "rows_matching_raw_identifiers": int((whole & checked).sum()),
+        "rows_containing_identifier_digits": int((in_runs & checked).sum()),
+        "rows_containing_email_local_parts": int((in_local & checked).sum()),
+        "rows_with_findings": int(findings.sum()),
+    }
 
 
 @contextmanager
-def registered_digests(digests: set[str], key: bytes) -> Iterator[str]:
+def registered_digests(digests: IdentifierDigests, key: bytes) -> Iterator[str]:
     """Make a digest set available to the validation under a random handle, for the `with` block only."""
     _check_key(key)
     handle = f"digests-{secrets.token_hex(8)}"
-    _REGISTERED[handle] = DigestSet(frozenset(digests), key)
+    _REGISTERED[handle] = DigestSet(digests, key)
     try:
         yield handle
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.execution_engine import PandasExecutionEngine
@@ -23,7 +22,7 @@ from anonymization_pipeline.core.privacy.hierarchies import derive_hierarchy, re
 from anonymization_pipeline.core.risk import closeness, diversity
 from anonymization_pipeline.core.risk.classes import equivalence_classes
 from anonymization_pipeline.core.risk.hierarchy_tables import present_values
-from anonymization_pipeline.core.validation.identifier_digests import registered, value_digests
+from anonymization_pipeline.core.validation.identifier_digests import leak_findings, registered
 
 
 def _table(execution_engine: PandasExecutionEngine, metric_domain_kwargs: dict) -> pd.DataFrame:
@@ -108,7 +107,7 @@ class SensitiveCloseness(TableMetricProvider):
 
 
 class RawIdentifierMatches(TableMetricProvider):
-    """Published values of one column whose keyed digest is a raw identifier's digest."""
+    """Rows of one published column holding a raw identifier, whole or as a digit run or e-mail local part."""
 
     metric_name = "table.raw_identifier_matches"
     value_keys = ("column", "digest_set")
@@ -116,14 +115,4 @@ class RawIdentifierMatches(TableMetricProvider):
     @metric_value(engine=PandasExecutionEngine)
     def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration) -> dict[str, Any]:
         frame = _table(execution_engine, metric_domain_kwargs)
-        digest_set = registered(metric_value_kwargs["digest_set"])
-        digests = value_digests(frame[metric_value_kwargs["column"]], digest_set.key)
-        present = pd.notna(digests)
-        leaked = np.zeros(len(digests), dtype=bool)
-        leaked[present] = pd.Series(digests[present], dtype=object).isin(digest_set.digests).to_numpy()
-        return {
-            "rows": len(frame),
-            "rows_checked": int(present.sum()),
-            "rows_matching_raw_identifiers": int(leaked.sum()),
-            "distinct_values_matching": int(pd.unique(digests[leaked]).size),
-        }
+        return leak_findings(frame[metric_value_kwargs["column"]], registered(metric_value_kwargs["digest_set"]))

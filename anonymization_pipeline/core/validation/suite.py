@@ -7,7 +7,9 @@ page, holds a value of the data, and the digest key stays in memory.
 
 from __future__ import annotations
 
+import operator
 from contextlib import nullcontext
+from functools import reduce
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from anonymization_pipeline.core.validation.expectations import (
     ExpectSensitiveAttributeToBeLDiverse,
     ExpectSensitiveAttributeToBeTClose,
 )
-from anonymization_pipeline.core.validation.identifier_digests import registered_digests
+from anonymization_pipeline.core.validation.identifier_digests import IdentifierDigests, registered_digests
 
 DOCS_SITE = "anonymization"
 COUNTS = "BASIC"
@@ -129,7 +131,7 @@ def validate_published(
     *,
     rows_in: int,
     suppressed_rows: int,
-    raw_identifier_digests: dict[str, set[str]] | None = None,
+    raw_identifier_digests: dict[str, IdentifierDigests] | None = None,
     digest_key: bytes | None = None,
     docs_dir: Path | None = None,
 ) -> ValidationOutcome:
@@ -150,7 +152,7 @@ def validate_published(
         .add_dataframe_asset(policy.dataset.name)
         .add_batch_definition_whole_dataframe("whole table")
     )
-    union = set().union(*raw_identifier_digests.values()) if raw_identifier_digests else None
+    union = reduce(operator.or_, raw_identifier_digests.values(), IdentifierDigests()) if raw_identifier_digests else None
     with registered_digests(union, digest_key) if union is not None else nullcontext(None) as handle:
         suite = context.suites.add(gx.ExpectationSuite(name=f"{policy.dataset.name}.publish"))
         for expectation in build_expectations(policy, list(frame.columns), expected_rows(policy, rows_in, suppressed_rows), handle):
