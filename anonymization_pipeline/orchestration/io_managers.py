@@ -84,8 +84,13 @@ class _SealedAssetIOManager(dg.ConfigurableIOManager):
         return folder.with_name(folder.name + suffix)
 
     def _bound_to(self, key: dg.AssetKey, run_id: str | None, partition: str | None) -> str:
-        where = f"day {partition}" if partition is not None else f"run {run_id}"
-        return f"dataset {self.dataset}, {where}, asset {key.to_user_string()}"
+        return sealed_to(self.dataset, key, run_id, partition)
+
+
+def sealed_to(dataset: str, key: dg.AssetKey, run_id: str | None, partition: str | None) -> str:
+    """What a stored output is sealed to (its AEAD associated data): dataset, run or day, asset."""
+    where = f"day {partition}" if partition is not None else f"run {run_id}"
+    return f"dataset {dataset}, {where}, asset {key.to_user_string()}"
 
 
 class StageParquetIOManager(_SealedAssetIOManager):
