@@ -61,19 +61,14 @@ class CsvByteStream(io.RawIOBase):
 SNIFFED_BYTES = 1 << 16
 
 
-def looks_binary(path: Path, encoding: str) -> int | None:
-    """The 1-based position of the first byte that cannot be text in `encoding` (a NUL byte, or
-    not decodable) within the file's first 64 KiB; None when that much reads as text.
+def first_nul_byte(path: Path, encoding: str) -> int | None:
+    """The 1-based position of the first NUL byte in the file's first 64 KiB, None without one;
+    bytes there that are not text in `encoding` raise UnicodeDecodeError.
 
     A binary file fed to pyarrow's CSV parser makes it decode invalid rows itself, and its
     failure surfaces as an "Exception ignored" traceback on the terminal; so it is refused first.
     """
     with path.open("rb") as handle:
         head = handle.read(SNIFFED_BYTES)
-    if b"\0" in head:
-        return head.index(b"\0") + 1
-    try:
-        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-    except UnicodeDecodeError as error:
-        return error.start + 1
-    return None
+    codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    return head.index(b"\0") + 1 if b"\0" in head else None

@@ -42,6 +42,7 @@ COMMON_ROWS = 5
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
+_SEPARATORS = np.frombuffer(b" -.()/+", dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -114,27 +115,54 @@ def identifying(text: pa.Array) -> np.ndarray:
 
 
 def digit_run_hashes(text: pa.Array, key: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(keyed hash of every run of 8 consecutive digits among each value's digits, the row of each).
+    """(keyed hash of every 8 consecutive digits of each number in a value, the row of each).
 
-    Separators are ignored, so `4111-1111 1111.1111` and `4111111111111111` share their runs.
+    A number is a run of digits with only separators (` -.()/+`) between them, so
+    `4111-1111 1111.1111` and `4111111111111111` share their runs; a run touching a letter
+    (`u_9f1234567890ab`, a hexadecimal pseudonym) is part of a word, not a number, and is skipped.
     """
     data, offsets = byte_layout(text)
-    is_digit = (data >= ord("0")) & (data <= ord("9"))
+    in_word = _digits_touching_letters(data, offsets)
+    kept = ~np.isin(data, _SEPARATORS)
     cumulative = np.zeros(data.size + 1, dtype=np.int64)
-    np.cumsum(is_digit, out=cumulative[1:])
-    offsets = cumulative[offsets]
-    digits = (data[is_digit] - ord("0")).astype(np.uint64)
-    if digits.size < DIGIT_RUN:
+    np.cumsum(kept, out=cumulative[1:])
+    data, offsets, in_word = data[kept], cumulative[offsets], in_word[kept]
+    if data.size < DIGIT_RUN:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    count = digits.size - DIGIT_RUN + 1
+    is_digit = (data >= ord("0")) & (data <= ord("9"))
+    if is_digit.sum() < DIGIT_RUN:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    first_of_value = np.zeros(data.size, bool)
+    first_of_value[offsets[:-1][offsets[:-1] < data.size]] = True
+    starts = is_digit & (first_of_value | ~np.roll(is_digit, 1))
+    run = np.cumsum(starts) - 1
+    touches_letter = np.bincount(run[is_digit], weights=in_word[is_digit], minlength=int(starts.sum())) > 0
+    count = data.size - DIGIT_RUN + 1
+    digit_count = np.zeros(data.size + 1, dtype=np.int64)
+    np.cumsum(is_digit, out=digit_count[1:])
+    lengths = np.diff(offsets)
+    value_end = np.repeat(offsets[1:], lengths)[:count]
+    whole = (digit_count[DIGIT_RUN:] - digit_count[:count] == DIGIT_RUN) & (np.arange(count) + DIGIT_RUN <= value_end)
+    whole &= ~touches_letter[np.maximum(run[:count], 0)]
+    digits = np.where(is_digit, data - ord("0"), 0).astype(np.uint64)
     windows = np.zeros(count, np.uint64)
     for position in range(DIGIT_RUN):
         windows = windows * np.uint64(10) + digits[position : position + count]
-    lengths = np.diff(offsets)
     rows = np.repeat(np.arange(lengths.size), lengths)[:count]
-    ends = np.repeat(offsets[1:], lengths)[:count]
-    whole = np.arange(count) + DIGIT_RUN <= ends
     return _keyed_mix(windows[whole], key), rows[whole]
+
+
+def _digits_touching_letters(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Digits written right next to a letter (or a non-ASCII byte) of the same value."""
+    is_digit = (data >= ord("0")) & (data <= ord("9"))
+    is_letter = (((data | 0x20) >= ord("a")) & ((data | 0x20) <= ord("z"))) | (data >= 0x80)
+    first = np.zeros(data.size + 1, bool)
+    first[offsets[:-1]] = True
+    left = np.zeros(data.size, bool)
+    left[1:] = is_letter[:-1] & ~first[1:-1]
+    right = np.zeros(data.size, bool)
+    right[:-1] = is_letter[1:] & ~first[1:-1]
+    return is_digit & (left | right)
 
 
 def _keyed_mix(numbers: np.ndarray, key: bytes) -> np.ndarray:

@@ -67,3 +67,15 @@ def test_an_email_local_part_inside_a_value_is_found_and_counted_per_kind():
 def test_short_numbers_and_dates_do_not_make_digit_runs():
     found = _findings(["1980-05-17", "10115", "2024"], ssn=["123-45-6789"])
     assert found["rows_with_findings"] == 0
+
+
+def test_digits_inside_a_word_such_as_a_hex_pseudonym_are_no_number():
+    found = _findings(["u_9f12345678ab", "x41111111111112", "41111111 1111 1234"], card=["4111-1111-1111-1234"], user=["U12345678"])
+    assert found["rows_containing_identifier_digits"] == 1
+
+
+def test_many_hex_pseudonyms_against_many_numbers_make_no_coincidence():
+    rng = np.random.default_rng(3)
+    pseudonyms = [f"u_{value:016x}" for value in rng.integers(0, 2**63, 20_000)]
+    numbers = [f"{value:016d}" for value in rng.integers(10**15, 10**16, 20_000)]
+    assert _findings(pseudonyms, card=numbers)["rows_with_findings"] == 0
