@@ -2,9 +2,9 @@
 
 The pipeline digests the raw direct identifiers of the input with a secret key (SipHash-2-4, a
 keyed PRF, over whole Arrow columns): each whole value normalised with NFKC, trimmed and
-lower-cased; every run of 8 digits among its digits (so a card or phone number hidden in free
-text, with other separators or in full-width digits, is still found); and the local part of an
-e-mail address. The key lives for one assessment only.
+lower-cased; every number of 8 to 19 digits written in it, separators ignored (so a card or phone
+number hidden in free text, with other separators or in full-width digits, is still found, inside
+longer digit runs too); and the local part of an e-mail address. The key lives for one assessment only.
 The validation digests each published value the same way and counts what is in the sets.
 Without the key a digest cannot be reversed by trying likely values, and neither the key nor a
 raw value is ever written to a suite, a result or a data-docs page: the expectation names only a
@@ -33,8 +33,9 @@ from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
 
 MIN_KEY_BYTES = 16
-DIGIT_RUN = 8
-"""Digits in a row that make a finding: fewer occur by coincidence (dates have 8 only with year)."""
+MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS = 8, 19
+"""Numbers of raw identifiers that are looked for inside published values (a card, a phone, an
+SSN); shorter ones occur by coincidence, longer ones do not fit 64 bits (and are rare)."""
 SHORT_NUMBER_DIGITS = 6
 """A number with fewer digits (an age, a count, a small auto-increment id) identifies no one."""
 COMMON_ROWS = 5
@@ -47,18 +48,20 @@ _SEPARATORS = np.frombuffer(b" -.()/+", dtype=np.uint8)
 
 @dataclass(frozen=True)
 class IdentifierDigests:
-    """What a leak check compares against: keyed digests of whole identifiers, of their 8-digit
-    runs, and of their e-mail local parts. `|` unites the digests of several columns."""
+    """What a leak check compares against: keyed digests of whole identifiers, of the
+    numbers written in them (and which lengths those have), and of their e-mail local parts. `|` unites the digests of several columns."""
 
     values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
-    digit_runs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+    numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+    number_lengths: tuple[int, ...] = ()
     local_parts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
 
     def __or__(self, other: IdentifierDigests) -> IdentifierDigests:
         return IdentifierDigests(
-            np.union1d(self.values, other.values),
-            np.union1d(self.digit_runs, other.digit_runs),
-            np.union1d(self.local_parts, other.local_parts),
+            distinct_sorted(self.values, other.values),
+            distinct_sorted(self.numbers, other.numbers),
+            tuple(sorted(set(self.number_lengths) | set(other.number_lengths))),
+            distinct_sorted(self.local_parts, other.local_parts),
         )
 
 
@@ -114,42 +117,106 @@ def identifying(text: pa.Array) -> np.ndarray:
     return pc.fill_null(wanted, False).to_numpy(zero_copy_only=False)
 
 
-def digit_run_hashes(text: pa.Array, key: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(keyed hash of every 8 consecutive digits of each number in a value, the row of each).
+@dataclass(frozen=True)
+class _Numbers:
+    """The numbers written in each value of a column: runs of digits with only separators
+    (` -.()/+`) between them, not touching a letter (`u_9f1234567890ab` is a word)."""
 
-    A number is a run of digits with only separators (` -.()/+`) between them, so
-    `4111-1111 1111.1111` and `4111111111111111` share their runs; a run touching a letter
-    (`u_9f1234567890ab`, a hexadecimal pseudonym) is part of a word, not a number, and is skipped.
+    digits: np.ndarray
+    run_of: np.ndarray
+    run_start: np.ndarray
+    run_length: np.ndarray
+    run_row: np.ndarray
+    word: np.ndarray
+
+    @classmethod
+    def of(cls, text: pa.Array) -> _Numbers:
+        data, offsets = byte_layout(text)
+        in_word = _digits_touching_letters(data, offsets)
+        kept = ~np.isin(data, _SEPARATORS)
+        cumulative = np.zeros(data.size + 1, dtype=np.int64)
+        np.cumsum(kept, out=cumulative[1:])
+        data, offsets, in_word = data[kept], cumulative[offsets], in_word[kept]
+        is_digit = (data >= ord("0")) & (data <= ord("9"))
+        first = np.zeros(data.size, bool)
+        first[offsets[:-1][offsets[:-1] < data.size]] = True
+        starts = is_digit & (first | ~np.concatenate([[False], is_digit[:-1]]))
+        run_of = np.cumsum(starts) - 1
+        runs = int(starts.sum())
+        run_start = np.flatnonzero(starts)
+        run_length = np.bincount(run_of[is_digit], minlength=runs)
+        word = np.bincount(run_of[is_digit], weights=in_word[is_digit], minlength=runs) > 0
+        rows = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
+        digits = np.where(is_digit, data - ord("0"), 0).astype(np.uint64)
+        return cls(digits, run_of, run_start, run_length, rows[run_start], word)
+
+    def windows(self, length: int) -> tuple[np.ndarray, np.ndarray]:
+        """(every `length` consecutive digits inside one number, as an integer; its row)."""
+        count = self.digits.size - length + 1
+        if count <= 0 or not self.run_start.size:
+            return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        values = np.zeros(count, np.uint64)
+        for position in range(length):
+            values = values * np.uint64(10) + self.digits[position : position + count]
+        run = self.run_of[:count]
+        inside = (run >= 0) & (np.arange(count) >= self.run_start[np.maximum(run, 0)])
+        inside &= np.arange(count) + length <= self.run_start[np.maximum(run, 0)] + self.run_length[np.maximum(run, 0)]
+        inside &= ~self.word[np.maximum(run, 0)]
+        return values[inside], self.run_row[run[inside]]
+
+    def whole(self) -> dict[int, np.ndarray]:
+        """Each length from 8 to 19 digits, and the numbers of exactly that length."""
+        found = {}
+        for length in np.unique(self.run_length[(self.run_length >= MIN_NUMBER_DIGITS) & ~self.word]):
+            if length > MAX_NUMBER_DIGITS:
+                continue
+            starts = self.run_start[(self.run_length == length) & ~self.word]
+            found[int(length)] = self._values_at(starts, int(length))
+        return found
+
+    def _values_at(self, starts: np.ndarray, length: int) -> np.ndarray:
+        values = np.zeros(starts.size, np.uint64)
+        for position in range(length):
+            values = values * np.uint64(10) + self.digits[starts + position]
+        return values
+
+
+def distinct_sorted(*arrays: np.ndarray) -> np.ndarray:
+    """The distinct hashes of `arrays`, sorted (by sorting: numpy's hash-based unique is slower here)."""
+    joined = np.sort(np.concatenate([np.zeros(0, np.uint64), *arrays]))
+    return joined[np.concatenate([[True], joined[1:] != joined[:-1]])] if joined.size else joined
+
+
+def in_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Membership in a sorted array of distinct hashes by binary search (np.isin would sort
+    the known set again for every column).
+
+    >>> in_sorted(np.array([3, 4], np.uint64), np.array([1, 3], np.uint64)).tolist()
+    [True, False]
     """
-    data, offsets = byte_layout(text)
-    in_word = _digits_touching_letters(data, offsets)
-    kept = ~np.isin(data, _SEPARATORS)
-    cumulative = np.zeros(data.size + 1, dtype=np.int64)
-    np.cumsum(kept, out=cumulative[1:])
-    data, offsets, in_word = data[kept], cumulative[offsets], in_word[kept]
-    if data.size < DIGIT_RUN:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    is_digit = (data >= ord("0")) & (data <= ord("9"))
-    if is_digit.sum() < DIGIT_RUN:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    first_of_value = np.zeros(data.size, bool)
-    first_of_value[offsets[:-1][offsets[:-1] < data.size]] = True
-    starts = is_digit & (first_of_value | ~np.roll(is_digit, 1))
-    run = np.cumsum(starts) - 1
-    touches_letter = np.bincount(run[is_digit], weights=in_word[is_digit], minlength=int(starts.sum())) > 0
-    count = data.size - DIGIT_RUN + 1
-    digit_count = np.zeros(data.size + 1, dtype=np.int64)
-    np.cumsum(is_digit, out=digit_count[1:])
-    lengths = np.diff(offsets)
-    value_end = np.repeat(offsets[1:], lengths)[:count]
-    whole = (digit_count[DIGIT_RUN:] - digit_count[:count] == DIGIT_RUN) & (np.arange(count) + DIGIT_RUN <= value_end)
-    whole &= ~touches_letter[np.maximum(run[:count], 0)]
-    digits = np.where(is_digit, data - ord("0"), 0).astype(np.uint64)
-    windows = np.zeros(count, np.uint64)
-    for position in range(DIGIT_RUN):
-        windows = windows * np.uint64(10) + digits[position : position + count]
-    rows = np.repeat(np.arange(lengths.size), lengths)[:count]
-    return _keyed_mix(windows[whole], key), rows[whole]
+    if not known.size:
+        return np.zeros(values.shape, bool)
+    positions = np.minimum(np.searchsorted(known, values), known.size - 1)
+    return known[positions] == values
+
+
+def number_hashes(numbers: dict[int, np.ndarray], key: bytes) -> np.ndarray:
+    """Keyed hashes of numbers, each tagged with its length (0042 is not 42)."""
+    parts = [_keyed_mix(values * np.uint64(32) + np.uint64(length), key) for length, values in numbers.items()]
+    return distinct_sorted(*parts)
+
+
+def numbers_found(text: pa.Array, digests: IdentifierDigests, key: bytes) -> np.ndarray:
+    """Rows of `text` that write a raw identifier's number, inside other digits or words or not."""
+    rows = np.zeros(len(text), bool)
+    if not digests.numbers.size:
+        return rows
+    numbers = _Numbers.of(text)
+    for length in digests.number_lengths:
+        values, value_rows = numbers.windows(length)
+        hashed = _keyed_mix(values * np.uint64(32) + np.uint64(length), key)
+        rows[value_rows[in_sorted(hashed, digests.numbers)]] = True
+    return rows
 
 
 def _digits_touching_letters(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -197,19 +264,22 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     _check_key(key)
     text = normalised(values)
     text = text.filter(pa.array(identifying(text)))
-    runs, _ = digit_run_hashes(text, key)
+    numbers = _Numbers.of(text).whole()
     at = pc.split_pattern(text, "@", max_splits=1, reverse=True)
     emails = pc.equal(pc.list_value_length(at), 2)
     local = pc.list_element(at.filter(emails), 0)
     local = local.filter(pc.greater_equal(pc.utf8_length(local), MIN_LOCAL_PART))
     return IdentifierDigests(
-        np.unique(keyed_hashes(text, key, WHOLE)), np.unique(runs), np.unique(keyed_hashes(local, key, LOCAL_PARTS))
+        distinct_sorted(keyed_hashes(text, key, WHOLE)),
+        number_hashes(numbers, key),
+        tuple(sorted(numbers)),
+        distinct_sorted(keyed_hashes(local, key, LOCAL_PARTS)),
     )
 
 
 def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
-    """Counts of a published column's rows holding a raw identifier whole, one of its 8-digit
-    runs, or one of its e-mail local parts; values that identify no one are left out and counted."""
+    """Counts of a published column's rows holding a raw identifier whole, one of its
+    numbers, or one of its e-mail local parts; values that identify no one are left out and counted."""
     text = normalised(column)
     rows = len(text)
     digests = digest_set.digests
@@ -217,21 +287,19 @@ def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
     common_values = counts.field("values").filter(pc.greater_equal(counts.field("counts"), COMMON_ROWS))
     common = pc.fill_null(pc.is_in(text, value_set=common_values), False).to_numpy(zero_copy_only=False)
     checked = identifying(text) & ~common
-    whole = np.isin(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
-    runs, run_rows = digit_run_hashes(text, digest_set.key)
-    in_runs = np.zeros(rows, bool)
-    in_runs[run_rows[np.isin(runs, digests.digit_runs)]] = True
+    whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
+    in_runs = numbers_found(text, digests, digest_set.key)
     tokens, token_rows = local_part_tokens(text)
     in_local = np.zeros(rows, bool)
     if digests.local_parts.size and len(tokens):
-        in_local[token_rows[np.isin(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+        in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
     findings = (whole | in_runs | in_local) & checked
     return {
         "rows": rows,
         "rows_checked": int(checked.sum()),
         "rows_not_identifying": int((~checked).sum()),
         "rows_matching_raw_identifiers": int((whole & checked).sum()),
-        "rows_containing_identifier_digits": int((in_runs & checked).sum()),
+        "rows_containing_identifier_numbers": int((in_runs & checked).sum()),
         "rows_containing_email_local_parts": int((in_local & checked).sum()),
         "rows_with_findings": int(findings.sum()),
     }

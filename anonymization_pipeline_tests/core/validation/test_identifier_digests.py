@@ -45,7 +45,7 @@ def test_an_empty_identifier_or_a_value_common_in_its_column_is_no_finding():
 def test_a_digit_run_of_a_raw_identifier_inside_a_value_is_found(published):
     """Finding 2: a card or phone number written differently passed the whole-value comparison."""
     found = _findings([published, "nothing here"], card=["4111-1111-1111-1234"], phone=["+1 555 010 9999"])
-    assert found["rows_with_findings"] == 1 and found["rows_containing_identifier_digits"] == 1
+    assert found["rows_with_findings"] == 1 and found["rows_containing_identifier_numbers"] == 1
 
 
 def test_an_email_local_part_inside_a_value_is_found_and_counted_per_kind():
@@ -58,7 +58,7 @@ def test_an_email_local_part_inside_a_value_is_found_and_counted_per_kind():
         "rows_checked": 4,
         "rows_not_identifying": 0,
         "rows_matching_raw_identifiers": 1,
-        "rows_containing_identifier_digits": 0,
+        "rows_containing_identifier_numbers": 0,
         "rows_containing_email_local_parts": 2,
         "rows_with_findings": 2,
     }
@@ -71,7 +71,7 @@ def test_short_numbers_and_dates_do_not_make_digit_runs():
 
 def test_digits_inside_a_word_such_as_a_hex_pseudonym_are_no_number():
     found = _findings(["u_9f12345678ab", "x41111111111112", "41111111 1111 1234"], card=["4111-1111-1111-1234"], user=["U12345678"])
-    assert found["rows_containing_identifier_digits"] == 1
+    assert found["rows_containing_identifier_numbers"] == 1
 
 
 def test_many_hex_pseudonyms_against_many_numbers_make_no_coincidence():
@@ -79,3 +79,11 @@ def test_many_hex_pseudonyms_against_many_numbers_make_no_coincidence():
     pseudonyms = [f"u_{value:016x}" for value in rng.integers(0, 2**63, 20_000)]
     numbers = [f"{value:016d}" for value in rng.integers(10**15, 10**16, 20_000)]
     assert _findings(pseudonyms, card=numbers)["rows_with_findings"] == 0
+
+
+def test_published_dates_do_not_coincide_with_many_raw_numbers():
+    rng = np.random.default_rng(4)
+    dates = [f"{year}-{month:02d}-{day:02d}" for year, month, day in zip(rng.integers(1930, 2010, 20_000), rng.integers(1, 13, 20_000), rng.integers(1, 29, 20_000))]
+    ssns = [f"{a:03d}-{b:02d}-{c:04d}" for a, b, c in zip(rng.integers(1, 900, 20_000), rng.integers(1, 100, 20_000), rng.integers(1, 10_000, 20_000))]
+    ips = [".".join(map(str, rng.integers(1, 255, 4))) for _ in range(2_000)]
+    assert _findings(dates, ssn=ssns, ip=ips)["rows_with_findings"] == 0
