@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -80,7 +81,8 @@ def new_dagster_home(folder: Path) -> Path:
     return home
 
 
-TEST_KEYS = {name: bytes([seed]) * 32 for seed, name in enumerate(("default", "storage", "pseudonyms"), start=1)}
+TEST_KEYS = {name: hashlib.sha256(f"test key {name}".encode()).digest() for name in ("default", "storage", "pseudonyms")}
+"""Fixed keys that look random, as decoding demands (patterned bytes are refused as keys)."""
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,7 @@ def main() -> None:
     )
     days = partitions.get_partition_keys()
     with tempfile.TemporaryDirectory() as storage:
-        manager = StageParquetIOManager(base_dir=storage, key_store=KeysResource())
+        manager = StageParquetIOManager(base_dir=storage, dataset=policy.dataset.name, key_store=KeysResource())
         total = store_days(manager, policy, days, args.rows)
         reading = dg.build_input_context(
             asset_key="daily_arrivals",
@@ -76,7 +76,7 @@ def main() -> None:
         finished = time.perf_counter()
 
         whole = stages.ingest(united.frame, policy, "one file")
-        manager.handle_output(dg.build_output_context(asset_key="raw_records"), StageOutput(whole.frame, whole.audits))
+        manager.handle_output(dg.build_output_context(asset_key="raw_records", run_id="baseline"), StageOutput(whole.frame, whole.audits))
         baseline_started = time.perf_counter()
         one_file = manager.load_input(dg.build_input_context(asset_key="raw_records"))
         stages.ingest(one_file.frame, policy, "one file", os.urandom(32))

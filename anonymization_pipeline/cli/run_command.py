@@ -61,6 +61,7 @@ def run_policy(args: argparse.Namespace) -> int:
 
     resources = build_resources(str(args.policy), args.input, args.output, args.report)
     settings = settings_of(resources)
+    instance = current_instance()
     report_dir = settings.report_directory(policy)
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -69,7 +70,6 @@ def run_policy(args: argparse.Namespace) -> int:
     progress = _progress_printer(enabled=not args.quiet and not args.json and sys.stderr.isatty())
     stage_log = _log_printer(enabled=not args.quiet and not args.json)
     with timed("pipeline: Dagster run(s); steps with IO and events"):
-        instance = current_instance()
         unread = ingest_days(resources, instance, days, on_step=progress, on_log=stage_log)
         if unread is not None:
             raise StepFailed(f"{_asset_of(unread.failed_step)}: {unread.error_message}", exit_code_of(unread.error_class))

@@ -15,7 +15,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from anonymization_pipeline.core.errors import KeyMaterialError
-from anonymization_pipeline.core.keys import Key, KeyProvider
+from anonymization_pipeline.core.keys import Key, KeyProvider, parse_key_id
 
 STORAGE_KEY = "storage"
 MAGIC = b"APSEAL1\n"
@@ -36,16 +36,27 @@ def seal(plaintext: bytes, key: Key, bound_to: str) -> bytes:
 
 
 def unseal(sealed: bytes, keys: KeyProvider, bound_to: str, name: str = "a stage file") -> bytes:
-    """Decrypt a sealed file; a wrong key, a changed byte or a file sealed for another place is an
-    error naming the key id only."""
+    """Decrypt a sealed file; a wrong key, a changed byte (header included) or a file sealed for
+    another place is an error naming the key id only."""
     end = sealed.find(b"\n", len(MAGIC)) + 1
     if not sealed.startswith(MAGIC) or end == 0:
         raise KeyMaterialError(f"{name} is not an encrypted stage file")
     header, nonce, ciphertext = sealed[:end], sealed[end : end + NONCE_BYTES], sealed[end + NONCE_BYTES :]
-    key_id = header[len(MAGIC) : -1].decode("ascii")
+    key_id = _key_id(header, name)
     try:
         return AESGCM(keys.by_id(key_id).derive(PURPOSE)).decrypt(nonce, ciphertext, header + bound_to.encode())
-    except InvalidTag:
+    except (InvalidTag, ValueError):
         raise KeyMaterialError(
-            f"{name} cannot be decrypted with key {key_id}: wrong key, altered file, or a file of another stage or day"
+            f"{name} cannot be decrypted with key {key_id}: wrong key, altered file, or a file of another run, stage or day"
         ) from None
+
+
+def _key_id(header: bytes, name: str) -> str:
+    """The key id of a header; an altered one is reported as tampering, not as a missing key."""
+    text = header[len(MAGIC) : -1]
+    try:
+        key_id = text.decode("ascii")
+        parse_key_id(key_id)
+    except (UnicodeDecodeError, KeyMaterialError):
+        raise KeyMaterialError(f"{name} has an altered header: the file was changed after it was sealed") from None
+    return key_id

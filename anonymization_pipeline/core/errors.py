@@ -5,6 +5,10 @@ user can act on, and must never contain a key or a raw value from the data.
 """
 
 
+INTERNAL_ERROR = 3
+"""The exit code of anything this package did not raise on purpose: a bug of ours."""
+
+
 class AnonymizerError(Exception):
     """Base of every error this package raises on purpose."""
 

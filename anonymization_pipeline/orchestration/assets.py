@@ -314,8 +314,7 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
             report = publish(sensitive_protected, risk_assessment, policy, output, settings.report_directory(policy))
         context.log.info(f"published {report['rows']['rows_published']} rows to {describe_location(output)}")
         stage_io_manager: StageParquetIOManager = context.resources.stage_io_manager
-        dataset_folder = Path(stage_io_manager.base_dir).joinpath(*spec.key(RAW_RECORDS).path[:-1])
-        purged = purge_intermediates(dataset_folder, policy.retention.intermediate_seconds, keep=[DAILY_ARRIVALS])
+        purged = purge_intermediates(Path(stage_io_manager.base_dir), policy.retention.intermediate_seconds, dataset=spec.name)
         frame = restore_integer_columns(sensitive_protected.frame, policy)
         return dg.MaterializeResult(
             metadata=audit_metadata(context, policy, report | {"intermediates_purged": len(purged)})

@@ -29,7 +29,7 @@ def shared_resources(storage_dir: Path | None = None) -> dict[str, Any]:
     return {
         "keys": keys,
         "stage_io_manager": StageParquetIOManager(base_dir=storage, key_store=keys),
-        "json_io_manager": JsonIOManager(base_dir=storage),
+        "json_io_manager": JsonIOManager(base_dir=storage, key_store=keys),
     }
 
 

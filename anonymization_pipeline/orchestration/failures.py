@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 
 from anonymization_pipeline.core import errors
+from anonymization_pipeline.core.errors import INTERNAL_ERROR
 
 ERROR_CLASS = "error_class"
 TARGETS_NOT_MET = {"PrivacyTargetNotMet", "DagsterAssetCheckFailedError"}
@@ -66,4 +67,4 @@ def our_error(error: Any) -> tuple[str, str]:
 
 def exit_code_of(error_class: str | None) -> int:
     """The exit code our error class stands for; 3 for anything we did not raise on purpose."""
-    return error_classes().get(error_class or "", 3)
+    return error_classes().get(error_class or "", INTERNAL_ERROR)

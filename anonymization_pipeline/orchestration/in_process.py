@@ -8,21 +8,23 @@ so the CLI can give the same exit code as the core would.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 
+from anonymization_pipeline.core.crash_log import internal_error_line_for
+from anonymization_pipeline.core.errors import INTERNAL_ERROR
 from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
 from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, STAGES
 from anonymization_pipeline.orchestration.checks import build_checks
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
 from anonymization_pipeline.orchestration.drift_check import build_drift_check
+from anonymization_pipeline.orchestration.cli_instance import open_instance, process_tags
 from anonymization_pipeline.orchestration.environment import settings_of
-from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, step_failure_reason
+from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, exit_code_of, step_failure_reason
 
 
 ENGINE_NOTE = "Dependencies for step"
@@ -39,7 +41,7 @@ class PipelineRun:
 
 
 def current_instance() -> dg.DagsterInstance:
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    return open_instance()
 
 
 def ingest_days(
@@ -115,7 +117,7 @@ def materialize_pipeline(
         run_config={"loggers": {"progress": {}}},
         instance=instance,
         raise_on_error=False,
-        tags={"dataset": spec.name, **(tags or {})},
+        tags={"dataset": spec.name, **(tags or {}), **process_tags()},
         asset_selection=[spec.key(name) for name in selection] if selection is not None else None,
         partition_key=partition_key,
     )
@@ -123,6 +125,8 @@ def materialize_pipeline(
         return PipelineRun(result.run_id, True)
     failure = next(event for event in result.all_events if event.is_step_failure)
     error_class, message = step_failure_reason(failure.step_failure_data)
+    if exit_code_of(error_class) == INTERNAL_ERROR and failure.step_failure_data.error is not None:
+        message = internal_error_line_for(error_class, failure.step_failure_data.error.to_string())
     return PipelineRun(result.run_id, False, failure.step_key, error_class, message)
 
 

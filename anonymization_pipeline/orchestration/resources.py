@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from anonymization_pipeline.core.io import parse_location
+from anonymization_pipeline.core.io.locations import refuse_overwriting_input
 from anonymization_pipeline.core.keys import KeyProvider
 from anonymization_pipeline.core.policy import Policy, load_policy
 from anonymization_pipeline.core.policy.model import Location
@@ -29,18 +30,30 @@ class PipelineSettings(dg.ConfigurableResource):
         return load_policy(self.policy_path).at_rung(attempt - 1)
 
     def input_location(self, policy: Policy) -> Location:
-        return parse_location(self.input_uri) if self.input_uri else policy.dataset.input
+        """The input, refused when it is also the output (the publish would overwrite it)."""
+        location = self._input(policy)
+        refuse_overwriting_input(location, self._output(policy))
+        return location
 
     def output_location(self, policy: Policy) -> Location:
+        location = self._output(policy)
+        refuse_overwriting_input(self._input(policy), location)
+        return location
+
+    def _input(self, policy: Policy) -> Location:
+        return parse_location(self.input_uri) if self.input_uri else policy.dataset.input
+
+    def _output(self, policy: Policy) -> Location:
         return parse_location(self.output_uri) if self.output_uri else policy.dataset.output
 
     def report_directory(self, policy: Policy) -> Path:
-        """`--report`, else a `report` folder beside a file output, else beside the policy."""
+        """`--report`, else a `report` folder beside a file output, else beside the policy; always
+        absolute, as Great Expectations' data docs need."""
         if self.report_dir:
-            return Path(self.report_dir)
+            return Path(self.report_dir).absolute()
         output = self.output_location(policy)
         beside = Path(output.path).parent if hasattr(output, "path") else Path(self.policy_path).parent
-        return beside / "report"
+        return (beside / "report").absolute()
 
 
 class KeysResource(dg.ConfigurableResource):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import stat
 
 import pandas as pd
@@ -132,3 +133,20 @@ def test_reencrypt_moves_data_columns_and_vault_entries_to_the_new_version(key_f
         moved["email"][0]: "a@x.org"
     }
     vault.dispose()
+
+
+@pytest.mark.parametrize("where", ["under a file", "in a read-only folder"])
+def test_generate_into_an_unwritable_place_is_one_line_and_exit_2(tmp_path, capsys, where):
+    """Finding 8: `keys generate` into an unwritable path ended in a traceback and exit 1."""
+    if where == "under a file":
+        (tmp_path / "file").write_text("x")
+        target = tmp_path / "file" / "keys.json"
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o500)
+        target = folder / "keys.json"
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+    assert main.main(["keys", "generate", "pseudonyms", "--key-file", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith(f"error: cannot write the key file {target}: ")

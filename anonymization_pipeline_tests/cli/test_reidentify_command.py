@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 
 import pandas as pd
@@ -13,7 +14,7 @@ from anonymization_pipeline.core.keys import KeyProvider, encode_key_material
 from anonymization_pipeline.core.operators import OperatorContext, get_operator
 from anonymization_pipeline.core.vault import Vault
 
-VAULT_KEY = bytes(range(7, 39))
+VAULT_KEY = hashlib.sha256(b"vault").digest()
 
 
 def run_anonymize(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
@@ -63,7 +64,7 @@ def test_wrong_key_unknown_token_and_missing_reason_fail_clearly_and_lookups_are
     tokens, monkeypatch, capsys, tmp_path
 ):
     assert run_anonymize(monkeypatch, "reidentify", tokens[0], "e_0000000000000000", "--reason", "r1") == 2
-    monkeypatch.setenv("ANONYMIZER_KEY_VAULT", encode_key_material(bytes(32)))
+    monkeypatch.setenv("ANONYMIZER_KEY_VAULT", encode_key_material(hashlib.sha256(b"another vault").digest()))
     assert run_anonymize(monkeypatch, "reidentify", tokens[0], "--reason", "r2") == 2
     monkeypatch.delenv("ANONYMIZER_KEY_VAULT")
     assert run_anonymize(monkeypatch, "reidentify", tokens[0], "--reason", "r3") == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -74,18 +75,23 @@ def test_intermediate_stages_are_sealed_parquet_never_pickles(adult_policy_file)
     run = materialize_pipeline(build_resources(str(adult_policy_file())), instance)
     assert run.success
     first_fingerprint = latest_metadata(instance, "raw_records")["fingerprint"]
-    assert materialize_pipeline(build_resources(str(adult_policy_file())), instance).success
+    second = materialize_pipeline(build_resources(str(adult_policy_file())), instance)
+    assert second.success
     assert latest_metadata(instance, "raw_records")["fingerprint"] == first_fingerprint
-    stored = sorted(p.name for p in default_storage_dir().rglob("*") if p.is_file())
+    stored = sorted(p.relative_to(default_storage_dir()) for p in default_storage_dir().rglob("*") if p.is_file())
     assert stored == [
-        "field_classification.json",
-        "identifiers_protected.parquet.sealed",
-        "quasi_identifiers_generalized.parquet.sealed",
-        "raw_records.parquet.sealed",
-        "risk_assessment.json",
-        "sensitive_protected.parquet.sealed",
+        Path("runs", run_id, "adult", name)
+        for run_id in sorted([run.run_id, second.run_id])
+        for name in [
+            "field_classification.json.sealed",
+            "identifiers_protected.parquet.sealed",
+            "quasi_identifiers_generalized.parquet.sealed",
+            "raw_records.parquet.sealed",
+            "risk_assessment.json.sealed",
+            "sensitive_protected.parquet.sealed",
+        ]
     ]
-    sealed = default_storage_dir() / "adult" / "raw_records.parquet.sealed"
+    sealed = default_storage_dir() / "runs" / run.run_id / "adult" / "raw_records.parquet.sealed"
     assert sealed.read_bytes().startswith(b"APSEAL1\nstorage:v1\n")
     assert b"Married-civ-spouse" not in sealed.read_bytes()
 

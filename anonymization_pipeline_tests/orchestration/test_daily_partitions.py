@@ -86,7 +86,7 @@ def test_a_day_cannot_be_read_in_place_of_another(daily_adult_policy_file):
     assert not run.success and run.failed_step == "adult__raw_records"
     assert run.error_message.endswith(
         "2026-11-03.parquet.sealed cannot be decrypted with key storage:v1: "
-        "wrong key, altered file, or a file of another stage or day"
+        "wrong key, altered file, or a file of another run, stage or day"
     )
 
 

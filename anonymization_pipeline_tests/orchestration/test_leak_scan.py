@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,6 +33,7 @@ from anonymization_pipeline.core.keys import Key, KeyProvider, encode_key_materi
 from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256
 from anonymization_pipeline.core.policy import load_policy
 from anonymization_pipeline.orchestration.assets import FINGERPRINT_PURPOSE
+from anonymization_pipeline.orchestration.io_managers import sealed_to
 from anonymization_pipeline_tests.conftest import TEST_KEYS, isolate
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "users"
@@ -169,13 +171,18 @@ def test_the_scan_covers_instance_logs_storage_and_report(users_run):
         "dagster_home/history/runs.db",
         "dagster_home/history/runs/index.db",
         "dagster_home/schedules/schedules.db",
-        "dagster_home/anonymizer_storage/users/field_classification.json",
-        "dagster_home/anonymizer_storage/users/risk_assessment.json",
         "policies/out/users/report/report.json",
         "policies/out/users/report/report.md",
         "policies/out/users/report/report.html",
-    } | {f"dagster_home/anonymizer_storage/users/{stage}.parquet.sealed" for stage in STAGE_TABLES}
+    }
     assert expected <= names
+    runs = {name.split("/")[3] for name in names if name.startswith("dagster_home/anonymizer_storage/runs/")}
+    assert len(runs) == 1, "the run keeps its stage files in a folder of its own"
+    for run_id in runs:
+        stored = {f"{name}.json.sealed" for name in ("field_classification", "risk_assessment")} | {
+            f"{stage}.parquet.sealed" for stage in STAGE_TABLES
+        }
+        assert {f"dagster_home/anonymizer_storage/runs/{run_id}/users/{name}" for name in stored} <= names
     event_logs = {name for name in names if name.startswith("dagster_home/history/runs/")}
     assert len(event_logs - {"dagster_home/history/runs/index.db"}) == 1, "the demo policy publishes on its first attempt"
     assert any("/compute_logs/" in name for name in names)
@@ -226,15 +233,16 @@ def test_no_key_or_derived_subkey_in_any_file_including_the_published_output(use
 
 def test_stage_tables_are_sealed_owner_only_and_never_plain_parquet(users_run):
     sealed = sorted(users_run.storage.rglob("*.parquet.sealed"))
-    assert [path.name for path in sealed] == [f"{stage}.parquet.sealed" for stage in STAGE_TABLES]
+    assert sorted(path.name for path in sealed) == sorted(2 * [f"{stage}.parquet.sealed" for stage in STAGE_TABLES])
     storage_key = KeyProvider.from_keys({"storage": TEST_KEYS["storage"]})
     for path in sealed:
         data = path.read_bytes()
         assert data.startswith(b"APSEAL1\nstorage:v1\n"), path.name
         assert not data.startswith(b"PAR1") and not data.endswith(b"PAR1"), path.name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
-        stage = path.name.removesuffix(".parquet.sealed")
-        assert unseal(data, storage_key, f"users/{stage}", name=path.name).startswith(b"PAR1"), "the seal holds the stage's Parquet"
+        stage, run_id = path.name.removesuffix(".parquet.sealed"), path.parent.parent.name
+        bound = sealed_to("users", dg.AssetKey(["users", stage]), run_id, None)
+        assert unseal(data, storage_key, bound, name=path.name).startswith(b"PAR1"), "the seal holds the stage's Parquet"
 
 
 def test_only_the_published_dataset_is_plain_parquet(users_run):
@@ -277,7 +285,8 @@ def test_days_are_sealed_to_their_day_and_nothing_raw_or_secret_is_left(daily_us
     storage_key = KeyProvider.from_keys({"storage": TEST_KEYS["storage"]})
     for day, path in zip(DAILY_DAYS, days):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert unseal(path.read_bytes(), storage_key, f"daily_users/daily_arrivals[{day}]", name=path.name).startswith(b"PAR1")
+        bound = sealed_to("daily_users", dg.AssetKey(["daily_users", "daily_arrivals"]), None, day)
+        assert unseal(path.read_bytes(), storage_key, bound, name=path.name).startswith(b"PAR1")
     files = [path for path in daily_users_run.scanned_files() if path != daily_users_run.published]
     assert leaks(files, raw_identifier_needles(daily_users_run.raw), daily_users_run.home.parent) == {}
     assert leaks(daily_users_run.scanned_files(), key_needles(), daily_users_run.home.parent) == {}

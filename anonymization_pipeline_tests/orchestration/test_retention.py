@@ -38,3 +38,15 @@ def test_every_stored_day_past_its_retention_is_deleted_even_outside_the_partiti
 
     assert purge_expired_days(tmp_path, retention_seconds=86_400, now=end_of_nov_1 + 86_400) == ["2020-01-01", "2026-11-01"]
     assert [path.name for path in tmp_path.iterdir()] == ["2026-11-02.parquet.sealed"]
+
+
+def test_stale_run_folders_and_their_sealed_hand_offs_are_removed(tmp_path):
+    stale = tmp_path / "runs" / "run-1" / "risk_assessment.json.sealed"
+    fresh = tmp_path / "runs" / "run-2" / "raw_records.parquet.sealed"
+    for path in (stale, fresh):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"x")
+    os.utime(stale, (1_000, 1_000))
+
+    assert purge_intermediates(tmp_path, retention_seconds=5_000, now=10_000) == ["risk_assessment.json.sealed"]
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["run-2"]

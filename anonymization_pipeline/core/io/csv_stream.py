@@ -56,3 +56,19 @@ class CsvByteStream(io.RawIOBase):
         if self._decoder is None:
             return raw
         return self._decoder.decode(raw, final=self._exhausted).encode("utf-8")
+
+
+SNIFFED_BYTES = 1 << 16
+
+
+def first_nul_byte(path: Path, encoding: str) -> int | None:
+    """The 1-based position of the first NUL byte in the file's first 64 KiB, None without one;
+    bytes there that are not text in `encoding` raise UnicodeDecodeError.
+
+    A binary file fed to pyarrow's CSV parser makes it decode invalid rows itself, and its
+    failure surfaces as an "Exception ignored" traceback on the terminal; so it is refused first.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(SNIFFED_BYTES)
+    codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    return head.index(b"\0") + 1 if b"\0" in head else None

@@ -7,10 +7,11 @@ the readers and writers see one kind of location whatever its source.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from anonymization_pipeline.core.errors import ConfigurationError
-from anonymization_pipeline.core.io.sql_engine import display_url, parse_sql_url
+from anonymization_pipeline.core.io.sql_engine import display_url, parse_sql_url, sqlite_file
 from anonymization_pipeline.core.policy.model import CsvLocation, ParquetLocation, SqlLocation
 
 AnyLocation = CsvLocation | ParquetLocation | SqlLocation
@@ -67,3 +68,38 @@ def _sql_location(uri: str, context: dict[str, Path]) -> SqlLocation:
             f"SQL location '{display_url(uri)}' needs the table after '#', e.g. sqlite:///file.db#users"
         )
     return SqlLocation.model_validate({"format": "sql", "url": url, "table": table}, context=context)
+
+
+def refuse_overwriting_input(source: AnyLocation, target: AnyLocation) -> None:
+    """Stop before anything runs when the output is the input: the publish would replace the raw
+    data with its anonymized copy. Files compare by resolved path (links and `..` included), SQL
+    tables by database and table.
+
+    >>> refuse_overwriting_input(parse_location("a.csv"), parse_location("b.csv"))
+    """
+    if place_of(source) == place_of(target) or _same_existing_file(source, target):
+        raise ConfigurationError(
+            f"the output is the input ({describe_location(target)}): publishing would overwrite the raw data; "
+            "choose another output"
+        )
+
+
+def place_of(location: AnyLocation) -> tuple[str, ...]:
+    """What makes two locations the same place: a resolved file path, or a database and table."""
+    if isinstance(location, SqlLocation):
+        sqlite = sqlite_file(location.url)
+        if sqlite is not None:
+            return ("sqlite", str(sqlite.resolve()), location.table or "")
+        parsed = parse_sql_url(location.url)
+        where = (parsed.get_backend_name(), parsed.host or "", str(parsed.port or ""), parsed.database or "")
+        return (*where, location.table or "")
+    return ("file", str(location.path.resolve()))
+
+
+def _same_existing_file(source: AnyLocation, target: AnyLocation) -> bool:
+    if isinstance(source, SqlLocation) or isinstance(target, SqlLocation):
+        return False
+    try:
+        return os.path.samefile(source.path, target.path)
+    except OSError:
+        return False

@@ -4,12 +4,19 @@ Users write `postgresql://…`; we always drive PostgreSQL through psycopg 3, wh
 default driver is. SQLite's Python driver does not put DDL inside transactions unless told to, so
 every SQLite engine here emits its own BEGIN: that is what lets a staging table vanish on rollback.
 Messages name the URL with its password hidden and never quote a data value.
+
+Reading is read-only at the database's level, so a query in a policy cannot change anything
+(`nextval` advancing a sequence, an `ATTACH` creating a file): SQLite files are opened with
+`mode=ro` and may not attach others, and server databases run the read in a READ ONLY
+transaction.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -19,6 +26,7 @@ from sqlalchemy.pool import NullPool
 from anonymization_pipeline.core.errors import AnonymizerError, ConfigurationError
 
 _PSYCOPG3 = "postgresql+psycopg"
+_READ_ONLY_TRANSACTIONS = {"postgresql", "mysql", "mariadb"}
 _POSTGRES_NAMES = {"postgres", "postgresql"}
 _PASSWORD_IN_TEXT = re.compile(r"(//[^/:@]*:)[^@/]*@")
 
@@ -72,14 +80,19 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, read_only: bool = False) -> Engine:
     """An engine without a pool (each read or write owns its connection); dispose it when done.
+    With `read_only`, a SQLite file is opened read-only and cannot attach other databases.
 
     >>> open_engine("sqlite://").dialect.name
     'sqlite'
     """
+    target = parse_sql_url(url)
+    database_file = sqlite_file(url)
+    if read_only and database_file is not None:
+        target = target.set(database=f"file:{quote(str(database_file))}?mode=ro", query={"uri": "true"})
     try:
-        engine = create_engine(parse_sql_url(url), poolclass=NullPool)
+        engine = create_engine(target, poolclass=NullPool)
     except ImportError as error:
         raise ConfigurationError(
             f"the database driver for '{display_url(url)}' is not installed ({error.name or error})"
@@ -87,7 +100,24 @@ def open_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite" and engine.dialect.driver == "pysqlite":
         event.listen(engine, "connect", _leave_transactions_to_sqlalchemy)
         event.listen(engine, "begin", _begin_explicitly)
+        if read_only:
+            event.listen(engine, "connect", _refuse_attaching)
     return engine
+
+
+def begin_read_only(connection: Connection) -> None:
+    """Make the connection's transaction read-only before anything else runs in it."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+    elif connection.dialect.name in _READ_ONLY_TRANSACTIONS:
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+
+def _refuse_attaching(dbapi_connection, _connection_record) -> None:
+    def authorize(action: int, *_details) -> int:
+        return sqlite3.SQLITE_DENY if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH) else sqlite3.SQLITE_OK
+
+    dbapi_connection.set_authorizer(authorize)
 
 
 def connect(engine: Engine, url: str, error_class: type[AnonymizerError]) -> Connection:

@@ -32,7 +32,14 @@ from anonymization_pipeline.core.errors import ConfigurationError, InputDataErro
 from anonymization_pipeline.core.io.arrow_batches import arrow_to_frame
 from anonymization_pipeline.core.io.locations import describe_location
 from anonymization_pipeline.core.io.postgres_copy import copy_rows, copyable
-from anonymization_pipeline.core.io.sql_engine import connect, database_problem, display_url, open_engine, sqlite_file
+from anonymization_pipeline.core.io.sql_engine import (
+    begin_read_only,
+    connect,
+    database_problem,
+    display_url,
+    open_engine,
+    sqlite_file,
+)
 from anonymization_pipeline.core.policy.model import SqlLocation
 
 DayFilter = tuple[str, datetime.date]
@@ -92,9 +99,10 @@ def write_sql(frame: pd.DataFrame, location: SqlLocation) -> None:
 
 def _batches(location: SqlLocation, batch_size: int, day: DayFilter | None) -> Iterator[pd.DataFrame]:
     where = describe_location(location)
-    engine = open_engine(location.url)
+    engine = open_engine(location.url, read_only=True)
     try:
         with connect(engine, location.url, InputDataError) as connection:
+            begin_read_only(connection)
             statement, declared = _statement(connection, location, day)
             arrow_types = {name: _arrow_type(sql_type) for name, sql_type in declared.items()}
             streaming = connection.execution_options(stream_results=True, yield_per=batch_size)

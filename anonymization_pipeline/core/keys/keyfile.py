@@ -64,8 +64,11 @@ def write_key_file(path: Path, keys: dict[str, KeyVersions]) -> None:
             for name, versions in sorted(keys.items())
         },
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise KeyMaterialError(f"cannot write the key file {path}: {error.strerror or type(error).__name__}") from None
     try:
         os.fchmod(descriptor, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -74,6 +77,9 @@ def write_key_file(path: Path, keys: dict[str, KeyVersions]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise KeyMaterialError(f"cannot write the key file {path}: {error.strerror or type(error).__name__}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -23,6 +23,9 @@ KEY_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_SUFFIX = re.compile(r"_v\d+$")
 _RESERVED_NAMES = {"file"}
 _DERIVATION_PREFIX = b"anonymization_pipeline:"
+_ENCODED_LENGTH = 44
+_ENCODED_KEY = re.compile(r"^[A-Za-z0-9_-]{43}=?$")
+_MIN_DISTINCT_BYTES = 16
 
 
 def new_key_material() -> bytes:
@@ -46,19 +49,41 @@ def encode_key_material(material: bytes) -> str:
 def decode_key_material(text: str, where: str) -> bytes:
     """Bytes of a key written as urlsafe base64; `where` names its source for the error message.
 
-    >>> len(decode_key_material('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', 'a test'))
+    >>> len(decode_key_material('W-LJTgofbTOHtOHwDCmm1ZN-G0jA8tapTnNRuMLZD6Y=', 'a test'))
     32
     """
-    try:
-        material = base64.urlsafe_b64decode(text.strip().encode("ascii"))
-    except (binascii.Error, ValueError, UnicodeEncodeError):
-        material = b""
+    stripped = text.strip() if isinstance(text, str) else ""
+    material = b""
+    if _ENCODED_KEY.match(stripped):
+        try:
+            material = base64.urlsafe_b64decode(stripped.ljust(_ENCODED_LENGTH, "="))
+        except (binascii.Error, ValueError):
+            material = b""
     if len(material) != KEY_BYTES:
         raise KeyMaterialError(
-            f"{where} is not a key: expected urlsafe base64 of {KEY_BYTES} random bytes "
+            f"{where} is not a key: expected urlsafe base64 of {KEY_BYTES} random bytes and nothing else "
+            "(create one with `anonymize keys generate NAME`)"
+        )
+    if looks_chosen(material):
+        raise KeyMaterialError(
+            f"{where} is not random: all zero, a repeated or counting pattern, or too few distinct bytes "
             "(create one with `anonymize keys generate NAME`)"
         )
     return material
+
+
+def looks_chosen(material: bytes) -> bool:
+    """True for bytes no random generator plausibly gave: fewer than 16 distinct values among 32
+    (a random key has about 30; fewer than 16 happens with odds below 1 in 10^12), or a counting
+    sequence such as 0, 1, 2, …
+
+    >>> looks_chosen(bytes(32)), looks_chosen(bytes(range(32))), looks_chosen(bytes.fromhex("8f" * 16 + "3a" * 16))
+    (True, True, True)
+    >>> looks_chosen(bytes.fromhex("5be2c94e0a1f6d3387b4e1f00c29a6d5937e1b48c0f2d6a94e7351b8c2d90fa6"))
+    False
+    """
+    steps = {(later - earlier) % 256 for earlier, later in zip(material, material[1:])}
+    return len(set(material)) < _MIN_DISTINCT_BYTES or len(steps) == 1
 
 
 def check_key_name(name: str) -> str:

@@ -171,8 +171,7 @@ def hierarchy_level(column: pd.Series, table: pd.DataFrame, level: int) -> pd.Se
     positions = pc.index_in(text, value_set=originals)
     unknown = pc.and_(pc.is_null(positions), pc.is_valid(text))
     if pc.any(unknown).as_py():
-        first = pc.unique(text.filter(unknown))[:5].to_pylist()
-        raise InputDataError(f"{len(pc.unique(text.filter(unknown)))} values are not in the hierarchy, e.g. {first}")
+        raise InputDataError(f"{len(pc.unique(text.filter(unknown)))} distinct values are not in the hierarchy")
     generalized = text_array(table.iloc[:, level]).take(positions)
     return text_series(generalized, column.index)
 

@@ -9,6 +9,13 @@ value is never shown in clear. Presets:
 - `email`: the first character of the local part (`keep_first: 1`, default) or nothing
   (`keep_first: 0`), then `***@` and the domain: `j***@example.com`. The local part's length is not
   revealed. A value without `@` becomes `***`.
+Presets read values after NFKC normalisation (full-width digits become ASCII digits) and fail
+closed on a value they do not recognise: a card or phone number is digits and the separators
+` ()+./-` only, with at least one digit; an e-mail address is `local@domain.tld` without spaces.
+Anything else (free text, digits of another script, no digit at all) is masked whole under
+`on_unrecognized: mask_all` (the default), or stops the run under `on_unrecognized: reject`; the
+count is in the stats as `unrecognized`. Masking only the ASCII digits of free text would publish
+the rest of it (`Jane Doe, ask for ext. 5`).
 Empty strings stay empty, nulls stay null; other types are masked as their text.
 """
 
@@ -29,6 +36,7 @@ from anonymization_pipeline.core.operators.arrow_text import (
     large_text,
     text_from_layout,
 )
+from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.operators.base import (
     Operator,
     OperatorContext,
@@ -43,6 +51,9 @@ PRESET = "preset"
 KEEP_FIRST = "keep_first"
 KEEP_LAST = "keep_last"
 CHAR = "char"
+ON_UNRECOGNIZED = "on_unrecognized"
+MASK_ALL = "mask_all"
+REJECT = "reject"
 CREDIT_CARD = "credit_card"
 EMAIL = "email"
 PHONE = "phone"
@@ -50,6 +61,11 @@ PRESETS = (CREDIT_CARD, EMAIL, PHONE)
 DIGITS_KEPT = {CREDIT_CARD: 4, PHONE: 2}
 CARD_DIGITS = range(12, 20)
 EMAIL_LOCAL_MASK = 3
+RECOGNISED = {
+    CREDIT_CARD: r"^[0-9 ()+./\-]*[0-9][0-9 ()+./\-]*$",
+    PHONE: r"^[0-9 ()+./\-]*[0-9][0-9 ()+./\-]*$",
+    EMAIL: r"^[^\s@]+@[^\s@]+\.[^\s@]+$",
+}
 _LUHN_SINGLE = np.zeros(256, dtype=np.int8)
 _LUHN_SINGLE[ord("0") : ord("9") + 1] = np.arange(10)
 _LUHN_DOUBLED = np.zeros(256, dtype=np.int8)
@@ -172,11 +188,14 @@ class MaskOperator(Operator):
     protects_identifiers = True
 
     def parameters(self) -> tuple[str, ...]:
-        return (PRESET, KEEP_FIRST, KEEP_LAST, CHAR)
+        return (PRESET, KEEP_FIRST, KEEP_LAST, CHAR, ON_UNRECOGNIZED)
 
     def validate(self, params: Mapping[str, Any]) -> None:
         super().validate(params)
         check_choice(params, PRESET, PRESETS)
+        check_choice(params, ON_UNRECOGNIZED, (MASK_ALL, REJECT))
+        if ON_UNRECOGNIZED in params and PRESET not in params:
+            raise OperatorParameterError(ON_UNRECOGNIZED, "only used with a preset, which recognises its values")
         check_int(params, KEEP_FIRST, minimum=0)
         check_int(params, KEEP_LAST, minimum=0)
         if CHAR in params:
@@ -205,14 +224,32 @@ class MaskOperator(Operator):
         char = params.get(CHAR, "*")
         preset = params.get(PRESET)
         stats: dict[str, Any] = {}
+        if preset is None:
+            masked = mask_edges(text, params.get(KEEP_FIRST, 0), params.get(KEEP_LAST, 0), char)
+            return OperatorOutcome(text_series(masked, column.index), {"changed": count_changed(text, masked), "nulls": text.null_count})
+        normal = large_text(pc.utf8_normalize(text, "NFKC"))
+        unrecognized = unrecognized_values(normal, preset)
+        stats["unrecognized"] = int(pc.sum(unrecognized).as_py() or 0)
+        if stats["unrecognized"] and params.get(ON_UNRECOGNIZED, MASK_ALL) == REJECT:
+            raise InputDataError(
+                f"column '{context.field}': {stats['unrecognized']} of {len(text)} values are not {preset.replace('_', ' ')} "
+                f"values (free text, other digits, or none); with on_unrecognized: mask_all they are masked whole"
+            )
         if preset in DIGITS_KEPT:
-            masked, luhn = mask_digits(text, DIGITS_KEPT[preset], char)
+            masked, luhn = mask_digits(normal, DIGITS_KEPT[preset], char)
             if preset == CREDIT_CARD:
                 present = present_values(text).to_numpy(zero_copy_only=False)
-                stats["luhn_invalid"] = int((present & ~luhn).sum())
-        elif preset == EMAIL:
-            masked, stats["invalid_email"] = mask_email(text, params.get(KEEP_FIRST, 1), char)
+                stats["luhn_invalid"] = int((present & ~luhn & ~unrecognized.to_numpy(zero_copy_only=False)).sum())
         else:
-            masked = mask_edges(text, params.get(KEEP_FIRST, 0), params.get(KEEP_LAST, 0), char)
+            masked, stats["invalid_email"] = mask_email(normal, params.get(KEEP_FIRST, 1), char)
+        whole = pc.binary_repeat(constant_text(char, len(text)), pc.utf8_length(normal))
+        masked = pc.if_else(unrecognized, whole if preset in DIGITS_KEPT else constant_text(char * EMAIL_LOCAL_MASK, len(text)), masked)
         stats = {"changed": count_changed(text, masked), "nulls": text.null_count, **stats}
         return OperatorOutcome(text_series(masked, column.index), stats)
+
+
+def unrecognized_values(normal: pa.Array, preset: str) -> pa.Array:
+    """Present, non-empty values the preset does not recognise as its kind (see the module docstring)."""
+    recognised = pc.match_substring_regex(normal, RECOGNISED[preset])
+    present = pc.and_(pc.is_valid(normal), pc.greater(pc.utf8_length(normal), 0))
+    return pc.fill_null(pc.and_(present, pc.invert(recognised)), False)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from anonymization_pipeline.core.io import describe_location, write_table
+from anonymization_pipeline.core.io.output_lock import output_lock
 from anonymization_pipeline.core.pipeline.column_types import restore_integer_columns
 from anonymization_pipeline.core.pipeline.report import build_report, write_report
 from anonymization_pipeline.core.pipeline.report_model import Assessment
@@ -25,13 +26,15 @@ def publish(
     """Write the output atomically, then its report, if this very table passed its assessment.
 
     Otherwise PrivacyTargetNotMet is raised before anything is written: the previous output and
-    its report stay as they were (a rejection has its own report, see `report_rejection`).
+    its report stay as they were. A run publishing to the same output at the same moment makes
+    this one stop with OutputError, writing nothing (a rejection has its own report, see `report_rejection`).
     """
     release_gate(records, assessment)
     report = build_report(records, assessment, policy, output=describe_location(output))
-    write_table(restore_integer_columns(records.frame, policy), output)
-    if report_dir is not None:
-        write_report(report, assessment.plots, report_dir)
+    with output_lock(output):
+        write_table(restore_integer_columns(records.frame, policy), output)
+        if report_dir is not None:
+            write_report(report, assessment.plots, report_dir)
     return report.to_dict()
 
 

@@ -6,11 +6,11 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from anonymization_pipeline.core.errors import PolicyError
 from anonymization_pipeline.core.policy.model import FieldProblem, Policy
+from anonymization_pipeline.core.policy.strict_yaml import StrictYamlError, load_strict_yaml
 
 _UNIONS = {"input", "output", "hierarchy"}
 _UNION_TAGS = {"csv", "parquet", "sql", "table", "intervals", "prefix", "dates"}
@@ -19,23 +19,20 @@ _UNION_TAGS = {"csv", "parquet", "sql", "table", "intervals", "prefix", "dates"}
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a YAML policy; relative paths in it resolve against its folder.
 
+    The YAML is read strictly (see strict_yaml): no aliases, anchors or duplicate keys.
+
     >>> load_policy("examples/policies/adult.yaml").dataset.name  # doctest: +SKIP
     'adult'
     """
     path = Path(path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PolicyError([f"{path}: the policy file is not UTF-8 text"]) from None
     except OSError as error:
-        raise PolicyError([f"{path}: cannot read the policy file ({error.strerror})"]) from None
+        raise PolicyError([f"{path}: cannot read the policy file ({error.strerror or type(error).__name__})"]) from None
     try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PolicyError([f"{path}: not valid YAML{where}"]) from None
+        document = load_strict_yaml(raw)
+    except StrictYamlError as error:
+        raise PolicyError([f"{path}: {error}"]) from None
     if not isinstance(document, dict):
         raise PolicyError([f"{path}: a policy is a YAML mapping with 'version', 'dataset' and 'fields'"])
     policy = validate_policy(document, base_dir=path.resolve().parent)

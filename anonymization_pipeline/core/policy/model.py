@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     Tag,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -408,6 +409,23 @@ class Retry(StrictModel):
                 raise ValueError(f"'{unknown[0]}' is not a privacy setting; a rung may set: {', '.join(sorted(allowed))}")
         return ladder
 
+    def check_rungs(self, privacy: Privacy | None) -> None:
+        """Each rung, applied on top of those below it, must be a valid `privacy` section: a bad
+        rung is found when the policy loads, not when escalation reaches it."""
+        if self.ladder and privacy is None:
+            raise FieldProblem("retry.ladder", "escalation changes the 'privacy' section, which this policy lacks")
+        overrides: dict[str, Any] = {}
+        for index, rung in enumerate(self.ladder):
+            overrides.update(rung)
+            try:
+                Privacy.model_validate({**privacy.model_dump(), **overrides})
+            except ValidationError as error:
+                problem = error.errors()[0]
+                where = ".".join(str(part) for part in problem["loc"])
+                raise FieldProblem(
+                    f"retry.ladder.{index}" + (f".{where}" if where else ""), problem["msg"].removeprefix("Value error, ")
+                ) from None
+
 
 _DURATION = re.compile(r"^(\d+)([dhm])$")
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
@@ -466,6 +484,11 @@ class Policy(StrictModel):
             unknown = [name for name in attack.columns if name not in self.quasi_identifiers]
             if unknown:
                 raise ValueError(f"risk.linkage_attack.columns: {', '.join(unknown)} must be quasi_identifier fields")
+        return self
+
+    @model_validator(mode="after")
+    def _ladder_rungs_are_policies(self) -> Policy:
+        self.retry.check_rungs(self.privacy)
         return self
 
     @model_validator(mode="after")

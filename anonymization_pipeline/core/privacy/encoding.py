@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.privacy.grouping import SensitivePairs, combine_codes, count_pairs, group_keys
-from anonymization_pipeline.core.privacy.hierarchies import MISSING, SHOWN_VALUES, Hierarchy
+from anonymization_pipeline.core.privacy.hierarchies import MISSING, Hierarchy
 
 
 def column_strings(series: pd.Series) -> pa.Array:
@@ -82,10 +82,9 @@ def encode_column(series: pd.Series, hierarchy: Hierarchy) -> tuple[Hierarchy, n
     absent = pc.and_(pc.is_null(index), pc.is_valid(array))
     if pc.any(absent).as_py():
         values = distinct_strings(array.filter(absent))
-        shown = ", ".join(repr(str(v)) for v in values[:SHOWN_VALUES])
-        more = f" and {len(values) - SHOWN_VALUES} more" if len(values) > SHOWN_VALUES else ""
         raise InputDataError(
-            f"column '{hierarchy.column}': {len(values)} value(s) are not in its hierarchy: {shown}{more}; add them to the hierarchy"
+            f"column '{hierarchy.column}': {len(values)} distinct value(s) in {int(pc.sum(absent).as_py())} row(s) "
+            "are not in its hierarchy; add them to the hierarchy"
         )
     missing_row = int(hierarchy.index_of(np.array([MISSING]))[0])
     return hierarchy, index.fill_null(missing_row).to_numpy().astype(np.int32)

@@ -27,7 +27,6 @@ from anonymization_pipeline.core.policy.model import (
 
 TOP = "*"
 MISSING = ""
-SHOWN_VALUES = 5
 
 HierarchySpec = TableHierarchy | IntervalHierarchy | PrefixHierarchy | DateHierarchy
 _DATE_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
@@ -106,18 +105,16 @@ class Hierarchy:
         values = self.values.astype(str)
         unique, counts = np.unique(values, return_counts=True)
         if (counts > 1).any():
-            shown = ", ".join(repr(str(v)) for v in unique[counts > 1][:SHOWN_VALUES])
-            raise ConfigurationError(f"hierarchy for '{self.column}': values listed more than once: {shown}")
+            raise ConfigurationError(
+                f"hierarchy for '{self.column}': {int((counts > 1).sum())} value(s) listed more than once"
+            )
         for level in range(self.height - 1):
             pairs = np.unique(np.stack([self.codes(level), self.codes(level + 1)]), axis=1)
             nodes, counts = np.unique(pairs[0], return_counts=True)
             if (counts > 1).any():
-                node = nodes[counts > 1][0]
-                parents = self.labels(level + 1)[pairs[1][pairs[0] == node]]
                 raise ConfigurationError(
-                    f"hierarchy for '{self.column}': level {level} node {self.labels(level)[node]!r} "
-                    f"generalizes to {len(parents)} different level {level + 1} nodes "
-                    f"({', '.join(repr(p) for p in parents[:SHOWN_VALUES])}); a level must refine the next"
+                    f"hierarchy for '{self.column}': {int((counts > 1).sum())} level {level} node(s) generalize to "
+                    f"more than one level {level + 1} node; a level must refine the next"
                 )
 
 
@@ -171,9 +168,8 @@ def derive_hierarchy(column: str, spec: HierarchySpec, values: np.ndarray) -> Hi
 
 
 def _missing_values_error(column: str, what: str, values: np.ndarray) -> InputDataError:
-    shown = ", ".join(repr(str(v)) for v in values[:SHOWN_VALUES])
-    more = f" and {len(values) - SHOWN_VALUES} more" if len(values) > SHOWN_VALUES else ""
-    return InputDataError(f"column '{column}': {len(values)} value(s) {what}: {shown}{more}")
+    """Names the column and how many distinct values, never the values: they are personal data."""
+    return InputDataError(f"column '{column}': {len(values)} distinct value(s) {what}")
 
 
 def _interval_levels(column: str, edges: list[float], values: np.ndarray) -> list[np.ndarray]:
@@ -208,7 +204,7 @@ def _date_levels(column: str, names: list[str], values: np.ndarray) -> list[np.n
     positions = [_DATE_ORDER.index(name) for name in names]
     if any(b <= a for a, b in zip(positions, positions[1:])):
         raise ConfigurationError(f"hierarchy for '{column}': date levels must go from fine to coarse: {', '.join(_DATE_ORDER)}")
-    dates = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601")
+    dates = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601", utc=True)
     if dates.isna().any():
         raise _missing_values_error(column, "are not ISO dates, which a dates hierarchy needs", values[dates.isna().to_numpy()])
     levels = []

@@ -46,7 +46,8 @@ class ExpectPrivacyCriterion(BatchExpectation):
 
 
 class ExpectColumnValuesToNotContainRawIdentifiers(BatchExpectation):
-    """No value of `column` equals a raw direct identifier of the input, compared as keyed digests.
+    """No value of `column` holds a raw direct identifier of the input, whole or as a digit run or
+    e-mail local part, compared as keyed digests (values that identify no one are not findings).
 
     `digest_set` is the handle from `registered_digests`; the suite holds neither digests nor key.
 
@@ -63,5 +64,5 @@ class ExpectColumnValuesToNotContainRawIdentifiers(BatchExpectation):
     def _validate(self, metrics: dict, runtime_configuration: dict | None = None, execution_engine=None) -> dict:
         metric = metrics["table.raw_identifier_matches"]
         result = _counts(metric)
-        result["observed_value"] = metric["rows_matching_raw_identifiers"]
-        return {"success": metric["rows_matching_raw_identifiers"] == 0, "result": result}
+        result["observed_value"] = metric["rows_with_findings"]
+        return {"success": metric["rows_with_findings"] == 0, "result": result}

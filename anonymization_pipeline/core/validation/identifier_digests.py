@@ -1,15 +1,23 @@
 """Keyed digests of direct identifiers, so a leak check never has to keep the identifiers themselves.
 
-The pipeline digests the raw direct identifiers of the input with a secret key (HMAC-SHA256 over
-the value normalised with NFKC, trimmed and case-folded); the validation digests each published
-value the same way and counts the ones that are in the set. Without the key a digest cannot be
-reversed by trying likely values, and neither the key nor a raw value is ever written to a suite,
-a result or a data-docs page: the expectation names only a `digest_set` handle, which resolves to
-the digests and key held in memory for the duration of one validation.
+The pipeline digests the raw direct identifiers of the input with a secret key (SipHash-2-4, a
+keyed PRF, over whole Arrow columns): each whole value normalised with NFKC, trimmed and
+lower-cased; every number of 8 to 19 digits written in it, separators ignored (so a card or phone
+number hidden in free text, with other separators or in full-width digits, is still found, inside
+longer digit runs too); and the local part of an e-mail address. The key lives for one assessment only.
+The validation digests each published value the same way and counts what is in the sets.
+Without the key a digest cannot be reversed by trying likely values, and neither the key nor a
+raw value is ever written to a suite, a result or a data-docs page: the expectation names only a
+`digest_set` handle, which resolves to the digests and key held in memory for one validation.
+
+Values that identify no one by themselves are never findings: empty values, numbers of fewer
+than 6 digits (an age of 25 is not user 25), and published values held by at least 5 rows of
+their column. Everything is computed over whole Arrow columns and numpy arrays.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,19 +26,50 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialError
-from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256, keyed_digests
+from anonymization_pipeline.core.operators.arrow_text import byte_layout
+from anonymization_pipeline.core.operators.columns import text_array
 
 MIN_KEY_BYTES = 16
-DIGEST_BYTES = 32
+MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS = 8, 19
+"""Numbers of raw identifiers that are looked for inside published values (a card, a phone, an
+SSN); shorter ones occur by coincidence, longer ones do not fit 64 bits (and are rare)."""
+SHORT_NUMBER_DIGITS = 6
+"""A number with fewer digits (an age, a count, a small auto-increment id) identifies no one."""
+COMMON_ROWS = 5
+"""A published value held by this many rows of its column does not single anyone out."""
+MIN_LOCAL_PART = 4
+_NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
+WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
+_SEPARATORS = np.frombuffer(b" -.()/+", dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class IdentifierDigests:
+    """What a leak check compares against: keyed digests of whole identifiers, of the
+    numbers written in them (and which lengths those have), and of their e-mail local parts. `|` unites the digests of several columns."""
+
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+    numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+    number_lengths: tuple[int, ...] = ()
+    local_parts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+
+    def __or__(self, other: IdentifierDigests) -> IdentifierDigests:
+        return IdentifierDigests(
+            distinct_sorted(self.values, other.values),
+            distinct_sorted(self.numbers, other.numbers),
+            tuple(sorted(set(self.number_lengths) | set(other.number_lengths))),
+            distinct_sorted(self.local_parts, other.local_parts),
+        )
 
 
 @dataclass(frozen=True)
 class DigestSet:
     """Digests of raw identifiers and the key that made them (never shown in a repr)."""
 
-    digests: frozenset[str]
+    digests: IdentifierDigests
     key: bytes = field(repr=False)
 
 
@@ -42,48 +81,236 @@ def _check_key(key: bytes) -> None:
         raise KeyMaterialError(f"the digest key must be at least {MIN_KEY_BYTES} random bytes")
 
 
-def normalised(values: pd.Series) -> pd.Series:
-    """The form that is digested: text, NFKC, trimmed, case-folded; missing values stay missing.
+def normalised(values: pd.Series | pa.Array) -> pa.LargeStringArray:
+    """The form that is digested: text, NFKC, trimmed, lower-cased; missing values stay missing.
 
-    >>> normalised(pd.Series([" Ann@X.org", None])).tolist()
-    ['ann@x.org', <NA>]
+    >>> normalised(pd.Series([" Ann@X.org", None, "４１１１"])).to_pylist()
+    ['ann@x.org', None, '4111']
     """
-    text = values.astype("string")
-    return text.str.normalize("NFKC").str.strip().str.casefold()
+    text = values if isinstance(values, pa.Array) else text_array(values)
+    return pc.utf8_lower(pc.utf8_trim_whitespace(pc.utf8_normalize(text, "NFKC")))
+
+
+def keyed_hashes(text: pa.Array, key: bytes, purpose: str) -> np.ndarray:
+    """SipHash-2-4 of every value (nulls as empty text) under a subkey of `key` for `purpose`."""
+    subkey = hashlib.sha256(f"leak-check:{purpose}:".encode() + key).hexdigest()[:16]
+    values = pc.fill_null(text, "").to_numpy(zero_copy_only=False)
+    return pd.util.hash_array(values, hash_key=subkey, categorize=True)
 
 
 def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
-    """The digest of every value (None where missing); each distinct value is hashed once.
+    """The keyed digest of every value, compared after normalisation.
 
-    >>> value_digests(pd.Series(["a", "A ", None]), b"k" * 16)[0] == value_digests(pd.Series(["a"]), b"k" * 16)[0]
+    >>> value_digests(pd.Series(["a", "A "]), b"k" * 16).tolist() == value_digests(pd.Series(["a", "a"]), b"k" * 16).tolist()
     True
     """
     _check_key(key)
-    codes, distinct = pd.factorize(normalised(values), use_na_sentinel=True)
-    encoded = pa.array(distinct, type=pa.string()).cast(pa.binary()).to_pylist()
-    hexed = keyed_digests(encoded, key, HMAC_SHA256, DIGEST_BYTES).tobytes().hex()
-    width = 2 * DIGEST_BYTES
-    digests = np.empty(len(distinct) + 1, dtype=object)
-    digests[:-1] = [hexed[start : start + width] for start in range(0, len(hexed), width)]
-    digests[-1] = None
-    return digests[codes]
+    return keyed_hashes(normalised(values), key, WHOLE)
 
 
-def identifier_digests(values: pd.Series, key: bytes) -> set[str]:
-    """Digests of the distinct raw identifiers of a column, to keep instead of the identifiers.
+def identifying(text: pa.Array) -> np.ndarray:
+    """Which normalised values could identify someone: not empty, not a short number."""
+    digits_only = pc.match_substring_regex(text, r"^[0-9]+$")
+    short_number = pc.and_(digits_only, pc.less(pc.utf8_length(text), SHORT_NUMBER_DIGITS))
+    present = pc.and_(pc.is_valid(text), pc.greater(pc.utf8_length(text), 0))
+    wanted = pc.and_(present, pc.invert(pc.fill_null(short_number, False)))
+    return pc.fill_null(wanted, False).to_numpy(zero_copy_only=False)
 
-    >>> len(identifier_digests(pd.Series(["a@x.org", "A@x.org ", None]), b"k" * 16))
-    1
+
+@dataclass(frozen=True)
+class _Numbers:
+    """The numbers written in each value of a column: runs of digits with only separators
+    (` -.()/+`) between them, not touching a letter (`u_9f1234567890ab` is a word)."""
+
+    digits: np.ndarray
+    run_of: np.ndarray
+    run_start: np.ndarray
+    run_length: np.ndarray
+    run_row: np.ndarray
+    word: np.ndarray
+
+    @classmethod
+    def of(cls, text: pa.Array) -> _Numbers:
+        data, offsets = byte_layout(text)
+        in_word = _digits_touching_letters(data, offsets)
+        kept = ~np.isin(data, _SEPARATORS)
+        cumulative = np.zeros(data.size + 1, dtype=np.int64)
+        np.cumsum(kept, out=cumulative[1:])
+        data, offsets, in_word = data[kept], cumulative[offsets], in_word[kept]
+        is_digit = (data >= ord("0")) & (data <= ord("9"))
+        first = np.zeros(data.size, bool)
+        first[offsets[:-1][offsets[:-1] < data.size]] = True
+        starts = is_digit & (first | ~np.concatenate([[False], is_digit[:-1]]))
+        run_of = np.cumsum(starts) - 1
+        runs = int(starts.sum())
+        run_start = np.flatnonzero(starts)
+        run_length = np.bincount(run_of[is_digit], minlength=runs)
+        word = np.bincount(run_of[is_digit], weights=in_word[is_digit], minlength=runs) > 0
+        rows = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
+        digits = np.where(is_digit, data - ord("0"), 0).astype(np.uint64)
+        return cls(digits, run_of, run_start, run_length, rows[run_start], word)
+
+    def windows(self, length: int) -> tuple[np.ndarray, np.ndarray]:
+        """(every `length` consecutive digits inside one number, as an integer; its row)."""
+        count = self.digits.size - length + 1
+        if count <= 0 or not self.run_start.size:
+            return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        values = np.zeros(count, np.uint64)
+        for position in range(length):
+            values = values * np.uint64(10) + self.digits[position : position + count]
+        run = self.run_of[:count]
+        inside = (run >= 0) & (np.arange(count) >= self.run_start[np.maximum(run, 0)])
+        inside &= np.arange(count) + length <= self.run_start[np.maximum(run, 0)] + self.run_length[np.maximum(run, 0)]
+        inside &= ~self.word[np.maximum(run, 0)]
+        return values[inside], self.run_row[run[inside]]
+
+    def whole(self) -> dict[int, np.ndarray]:
+        """Each length from 8 to 19 digits, and the numbers of exactly that length."""
+        found = {}
+        for length in np.unique(self.run_length[(self.run_length >= MIN_NUMBER_DIGITS) & ~self.word]):
+            if length > MAX_NUMBER_DIGITS:
+                continue
+            starts = self.run_start[(self.run_length == length) & ~self.word]
+            found[int(length)] = self._values_at(starts, int(length))
+        return found
+
+    def _values_at(self, starts: np.ndarray, length: int) -> np.ndarray:
+        values = np.zeros(starts.size, np.uint64)
+        for position in range(length):
+            values = values * np.uint64(10) + self.digits[starts + position]
+        return values
+
+
+def distinct_sorted(*arrays: np.ndarray) -> np.ndarray:
+    """The distinct hashes of `arrays`, sorted (by sorting: numpy's hash-based unique is slower here)."""
+    joined = np.sort(np.concatenate([np.zeros(0, np.uint64), *arrays]))
+    return joined[np.concatenate([[True], joined[1:] != joined[:-1]])] if joined.size else joined
+
+
+def in_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Membership in a sorted array of distinct hashes by binary search (np.isin would sort
+    the known set again for every column).
+
+    >>> in_sorted(np.array([3, 4], np.uint64), np.array([1, 3], np.uint64)).tolist()
+    [True, False]
     """
-    return {digest for digest in pd.unique(value_digests(values, key)) if digest is not None}
+    if not known.size:
+        return np.zeros(values.shape, bool)
+    positions = np.minimum(np.searchsorted(known, values), known.size - 1)
+    return known[positions] == values
+
+
+def number_hashes(numbers: dict[int, np.ndarray], key: bytes) -> np.ndarray:
+    """Keyed hashes of numbers, each tagged with its length (0042 is not 42)."""
+    parts = [_keyed_mix(values * np.uint64(32) + np.uint64(length), key) for length, values in numbers.items()]
+    return distinct_sorted(*parts)
+
+
+def numbers_found(text: pa.Array, digests: IdentifierDigests, key: bytes) -> np.ndarray:
+    """Rows of `text` that write a raw identifier's number, inside other digits or words or not."""
+    rows = np.zeros(len(text), bool)
+    if not digests.numbers.size:
+        return rows
+    numbers = _Numbers.of(text)
+    for length in digests.number_lengths:
+        values, value_rows = numbers.windows(length)
+        hashed = _keyed_mix(values * np.uint64(32) + np.uint64(length), key)
+        rows[value_rows[in_sorted(hashed, digests.numbers)]] = True
+    return rows
+
+
+def _digits_touching_letters(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Digits written right next to a letter (or a non-ASCII byte) of the same value."""
+    is_digit = (data >= ord("0")) & (data <= ord("9"))
+    is_letter = (((data | 0x20) >= ord("a")) & ((data | 0x20) <= ord("z"))) | (data >= 0x80)
+    first = np.zeros(data.size + 1, bool)
+    first[offsets[:-1]] = True
+    left = np.zeros(data.size, bool)
+    left[1:] = is_letter[:-1] & ~first[1:-1]
+    right = np.zeros(data.size, bool)
+    right[:-1] = is_letter[1:] & ~first[1:-1]
+    return is_digit & (left | right)
+
+
+def _keyed_mix(numbers: np.ndarray, key: bytes) -> np.ndarray:
+    """A keyed bijection of 64-bit numbers (two rounds of multiply and xor-shift under subkeys)."""
+    material = hashlib.sha256(f"leak-check:{DIGIT_RUNS}:".encode() + key).digest()
+    first, second, offset = (np.uint64(int.from_bytes(material[i : i + 8], "little") | 1) for i in (0, 8, 16))
+    with np.errstate(over="ignore"):
+        mixed = (numbers + offset) * first
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= second
+        mixed ^= mixed >> np.uint64(32)
+    return mixed
+
+
+def local_part_tokens(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(every run of characters an e-mail local part may hold, at least 4 long; the row of each)."""
+    tokens = pc.split_pattern_regex(pc.fill_null(text, ""), _NOT_IN_LOCAL_PART)
+    rows = pc.list_parent_indices(tokens).to_numpy()
+    flat = pc.list_flatten(tokens)
+    long_enough = pc.greater_equal(pc.utf8_length(flat), MIN_LOCAL_PART)
+    return flat.filter(long_enough), rows[long_enough.to_numpy(zero_copy_only=False)]
+
+
+def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
+    """Digests of the raw identifiers of a column that could identify someone, to keep instead
+    of the identifiers.
+
+    >>> digests = identifier_digests(pd.Series(["a@x.org", "A@x.org ", None, "", "25"]), b"k" * 16)
+    >>> len(digests.values), len(digests.local_parts)
+    (1, 0)
+    """
+    _check_key(key)
+    text = normalised(values)
+    text = text.filter(pa.array(identifying(text)))
+    numbers = _Numbers.of(text).whole()
+    at = pc.split_pattern(text, "@", max_splits=1, reverse=True)
+    emails = pc.equal(pc.list_value_length(at), 2)
+    local = pc.list_element(at.filter(emails), 0)
+    local = local.filter(pc.greater_equal(pc.utf8_length(local), MIN_LOCAL_PART))
+    return IdentifierDigests(
+        distinct_sorted(keyed_hashes(text, key, WHOLE)),
+        number_hashes(numbers, key),
+        tuple(sorted(numbers)),
+        distinct_sorted(keyed_hashes(local, key, LOCAL_PARTS)),
+    )
+
+
+def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
+    """Counts of a published column's rows holding a raw identifier whole, one of its
+    numbers, or one of its e-mail local parts; values that identify no one are left out and counted."""
+    text = normalised(column)
+    rows = len(text)
+    digests = digest_set.digests
+    counts = pc.value_counts(text)
+    common_values = counts.field("values").filter(pc.greater_equal(counts.field("counts"), COMMON_ROWS))
+    common = pc.fill_null(pc.is_in(text, value_set=common_values), False).to_numpy(zero_copy_only=False)
+    checked = identifying(text) & ~common
+    whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
+    in_runs = numbers_found(text, digests, digest_set.key)
+    tokens, token_rows = local_part_tokens(text)
+    in_local = np.zeros(rows, bool)
+    if digests.local_parts.size and len(tokens):
+        in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+    findings = (whole | in_runs | in_local) & checked
+    return {
+        "rows": rows,
+        "rows_checked": int(checked.sum()),
+        "rows_not_identifying": int((~checked).sum()),
+        "rows_matching_raw_identifiers": int((whole & checked).sum()),
+        "rows_containing_identifier_numbers": int((in_runs & checked).sum()),
+        "rows_containing_email_local_parts": int((in_local & checked).sum()),
+        "rows_with_findings": int(findings.sum()),
+    }
 
 
 @contextmanager
-def registered_digests(digests: set[str], key: bytes) -> Iterator[str]:
+def registered_digests(digests: IdentifierDigests, key: bytes) -> Iterator[str]:
     """Make a digest set available to the validation under a random handle, for the `with` block only."""
     _check_key(key)
     handle = f"digests-{secrets.token_hex(8)}"
-    _REGISTERED[handle] = DigestSet(frozenset(digests), key)
+    _REGISTERED[handle] = DigestSet(digests, key)
     try:
         yield handle
     finally:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
 
-from anonymization_pipeline.core.validation.identifier_digests import registered, value_digests
+from anonymization_pipeline.core.validation.identifier_digests import leak_findings, registered
 from anonymization_pipeline.core.validation.measurements import registered_measurement
 
 
@@ -42,7 +41,7 @@ class PrivacyCriterionVerdict(TableMetricProvider):
 
 
 class RawIdentifierMatches(TableMetricProvider):
-    """Published values of one column whose keyed digest is a raw identifier's digest."""
+    """Rows of one published column holding a raw identifier, whole or as a digit run or e-mail local part."""
 
     metric_name = "table.raw_identifier_matches"
     value_keys = ("column", "digest_set")
@@ -50,14 +49,4 @@ class RawIdentifierMatches(TableMetricProvider):
     @metric_value(engine=PandasExecutionEngine)
     def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration) -> dict[str, Any]:
         frame = _table(execution_engine, metric_domain_kwargs)
-        digest_set = registered(metric_value_kwargs["digest_set"])
-        digests = value_digests(frame[metric_value_kwargs["column"]], digest_set.key)
-        present = pd.notna(digests)
-        leaked = np.zeros(len(digests), dtype=bool)
-        leaked[present] = pd.Series(digests[present], dtype=object).isin(digest_set.digests).to_numpy()
-        return {
-            "rows": len(frame),
-            "rows_checked": int(present.sum()),
-            "rows_matching_raw_identifiers": int(leaked.sum()),
-            "distinct_values_matching": int(pd.unique(digests[leaked]).size),
-        }
+        return leak_findings(frame[metric_value_kwargs["column"]], registered(metric_value_kwargs["digest_set"]))

@@ -7,7 +7,9 @@ page, holds a value of the data, and the digest key stays in memory.
 
 from __future__ import annotations
 
+import operator
 from contextlib import nullcontext
+from functools import reduce
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from anonymization_pipeline.core.errors import KeyMaterialError
 from anonymization_pipeline.core.policy.model import Policy
 from anonymization_pipeline.core.privacy.measurement import Measurement, measure_published
 from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers, ExpectPrivacyCriterion
-from anonymization_pipeline.core.validation.identifier_digests import registered_digests
+from anonymization_pipeline.core.validation.identifier_digests import IdentifierDigests, registered_digests
 from anonymization_pipeline.core.validation.measurements import measurement_handle
 
 DOCS_SITE = "anonymization"
@@ -103,7 +105,7 @@ def _context(docs_dir: Path | None):
             DOCS_SITE,
             {
                 "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).absolute())},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
@@ -116,7 +118,7 @@ def validate_published(
     *,
     rows_in: int,
     suppressed_rows: int,
-    raw_identifier_digests: dict[str, set[str]] | None = None,
+    raw_identifier_digests: dict[str, IdentifierDigests] | None = None,
     digest_key: bytes | None = None,
     docs_dir: Path | None = None,
     measurement: Measurement | None = None,
@@ -139,7 +141,7 @@ def validate_published(
         .add_dataframe_asset(policy.dataset.name)
         .add_batch_definition_whole_dataframe("whole table")
     )
-    union = set().union(*raw_identifier_digests.values()) if raw_identifier_digests else None
+    union = reduce(operator.or_, raw_identifier_digests.values(), IdentifierDigests()) if raw_identifier_digests else None
     if measurement is None and policy.privacy is not None:
         measurement = measure_published(frame, policy)
     with (

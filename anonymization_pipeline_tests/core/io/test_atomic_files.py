@@ -1,5 +1,7 @@
 import errno
 import os
+import subprocess
+import sys
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -7,6 +9,7 @@ import pytest
 
 from anonymization_pipeline.core.errors import OutputError
 from anonymization_pipeline.core.io import parse_location, write_table
+from anonymization_pipeline.core.io.atomic_files import TEMPORARY_MARKER
 
 PREVIOUS = pd.DataFrame({"zip": pd.Series(["11111", "22222"], dtype="str")})
 NEW = pd.DataFrame({"zip": pd.Series([f"{i:05d}" for i in range(1_000)], dtype="str")})
@@ -70,3 +73,19 @@ def test_new_files_get_ordinary_permissions_and_missing_folders(tmp_path):
         os.umask(previous_umask)
     assert location.path.stat().st_mode & 0o777 == 0o644
     assert location.path.read_bytes() == b"zip\r\n11111\r\n22222\r\n"
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
+    """Finding 9: a 6 MB partial output stayed beside the output after a kill."""
+    target = tmp_path / "out.csv"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = tmp_path / f".out.csv.{gone.stdout.strip()}.0123{TEMPORARY_MARKER}"
+    live = tmp_path / f".out.csv.{os.getpid()}.4567{TEMPORARY_MARKER}"
+    unrelated = tmp_path / ".out.csv.1.89ab.tmp"
+    for path in (orphan, live, unrelated):
+        path.write_text("partial rows")
+
+    write_table(NEW, parse_location(str(target)))
+
+    assert not orphan.exists() and live.exists() and unrelated.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, live.name, unrelated.name])

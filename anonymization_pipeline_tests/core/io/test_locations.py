@@ -4,6 +4,7 @@ import pytest
 
 from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.core.io import describe_location, parse_location
+from anonymization_pipeline.core.io.locations import refuse_overwriting_input
 from anonymization_pipeline.core.io.sql_engine import display_url, parse_sql_url
 from anonymization_pipeline.core.policy.model import CsvLocation, ParquetLocation, SqlLocation
 
@@ -72,3 +73,16 @@ def test_locations_are_named_without_passwords():
     location = SqlLocation(format="sql", url="postgresql://me:secret@db/prod", query="select 1")
     assert describe_location(location) == "the query on postgresql://me:***@db/prod"
     assert display_url("sqlite:////data/x.db") == "sqlite:////data/x.db"
+
+
+def test_the_same_sql_table_as_input_and_output_is_refused(tmp_path):
+    database = tmp_path / "people.db"
+    with pytest.raises(ConfigurationError, match="the output is the input"):
+        refuse_overwriting_input(
+            parse_location(f"sqlite:///{database}#people"), parse_location(f"sqlite:///{tmp_path}/./people.db#people")
+        )
+    refuse_overwriting_input(parse_location(f"sqlite:///{database}#people"), parse_location(f"sqlite:///{database}#out"))
+    with pytest.raises(ConfigurationError, match="the output is the input"):
+        refuse_overwriting_input(
+            parse_location("postgresql://u@127.0.0.1:5432/test#people"), parse_location("postgresql://v:pw@127.0.0.1:5432/test#people")
+        )

@@ -1,12 +1,16 @@
 import sqlite3
+import uuid
 
 import pandas as pd
 import psycopg
 import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError, OutputError
 from anonymization_pipeline.core.io import iter_batches, parse_location, read_table, write_table
+from anonymization_pipeline.core.io.sql_engine import parse_sql_url
 from anonymization_pipeline.core.policy.model import SqlLocation
 
 TYPED = pd.DataFrame(
@@ -195,3 +199,39 @@ def test_a_query_location_cannot_be_written(tmp_path):
     with pytest.raises(ConfigurationError) as caught:
         write_table(TYPED, location)
     assert str(caught.value) == f"a SQL output needs 'table', not 'query' (sqlite:///{tmp_path}/x.db)"
+
+
+# --- Issue 11, finding 9: a query in a policy cannot change anything -----------------------------
+
+
+def test_a_query_that_writes_is_refused_and_changes_nothing(database):
+    write_table(pd.DataFrame({"zip": ["01234", "56789"]}), parse_location(database.location_uri()))
+    query = f'DELETE FROM "{database.table}" RETURNING zip'
+    with pytest.raises(InputDataError, match="cannot read the query on"):
+        read_table(SqlLocation(format="sql", url=database.url, query=query))
+    assert len(read_table(parse_location(database.location_uri()))) == 2
+
+
+def test_sqlite_attach_cannot_create_a_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'data.db'}"
+    write_table(pd.DataFrame({"zip": ["01234"]}), parse_location(f"{url}#people"))
+    attached = tmp_path / "created.db"
+    with pytest.raises(InputDataError, match="cannot read the query on"):
+        read_table(SqlLocation(format="sql", url=url, query=f"ATTACH DATABASE '{attached}' AS other"))
+    assert not attached.exists()
+
+
+def test_a_postgres_query_cannot_advance_a_sequence(postgres_url):
+    sequence = f"io_test_sequence_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(parse_sql_url(postgres_url), poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SEQUENCE {sequence}")
+    try:
+        with pytest.raises(InputDataError, match="SQLSTATE 25006"):
+            read_table(SqlLocation(format="sql", url=postgres_url, query=f"SELECT nextval('{sequence}') AS n"))
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql(f"SELECT last_value, is_called FROM {sequence}").one() == (1, False)
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP SEQUENCE {sequence}")
+        engine.dispose()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from anonymization_pipeline.core.errors import KeyMaterialError
 from anonymization_pipeline.core.keys import Key, KeyProvider, encode_key_material, generate_key, rotate_key
 
-ONE, TWO, THREE = bytes([1]) * 32, bytes([2]) * 32, bytes([3]) * 32
+ONE, TWO, THREE = (hashlib.sha256(bytes([seed])).digest() for seed in (1, 2, 3))
 
 
 def test_an_unversioned_variable_is_the_primary_after_older_versions():
@@ -55,6 +57,13 @@ def test_keys_from_the_key_file_and_from_variables_combine(tmp_path):
             {"ANONYMIZER_KEY_PII": encode_key_material(bytes(16))},
             "ANONYMIZER_KEY_PII is not a key: expected urlsafe base64 of 32 random bytes",
         ),
+        (
+            {"ANONYMIZER_KEY_PII": "#" + encode_key_material(ONE)[:20] + "!?" + encode_key_material(ONE)[20:]},
+            "ANONYMIZER_KEY_PII is not a key: expected urlsafe base64 of 32 random bytes and nothing else",
+        ),
+        ({"ANONYMIZER_KEY_PII": encode_key_material(bytes(32))}, "ANONYMIZER_KEY_PII is not random: all zero"),
+        ({"ANONYMIZER_KEY_PII": encode_key_material(bytes([7]) * 32)}, "ANONYMIZER_KEY_PII is not random"),
+        ({"ANONYMIZER_KEY_PII": encode_key_material(bytes(range(32)))}, "ANONYMIZER_KEY_PII is not random"),
         ({"ANONYMIZER_KEY_PII_V0": encode_key_material(ONE)}, "ANONYMIZER_KEY_PII_V0: key versions start at 1"),
         ({"ANONYMIZER_KEY_MY-KEY": encode_key_material(ONE)}, "'my-key' is not a key name"),
     ],

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.operators import OperatorContext, OperatorParameterError, get_operator
 from anonymization_pipeline_tests.core.operators.conftest import strings
 
@@ -41,7 +42,7 @@ def test_generic_mask_keeps_only_the_promised_characters(params, values, expecte
         ("4111 1111 1111 1111", "**** **** **** 1111"),
         ("4111111111111111", "************1111"),
         ("5500-0000-0000-0004", "****-****-****-0004"),
-        ("card: 4111-1111", "card: ****-1111"),
+        ("card: 4111-1111", "***************"),
         ("123", "***"),
         ("", ""),
         (None, None),
@@ -54,7 +55,7 @@ def test_credit_card_preset_keeps_the_last_four_digits_and_the_separators(value,
 def test_credit_card_preset_counts_values_failing_the_luhn_check():
     column = strings("4111-1111-1111-1111", "4111-1111-1111-1112", "5500 0000 0000 0004", "1234", None, "")
     outcome = MASK.operate(column, {"preset": "credit_card"}, CONTEXT)
-    assert outcome.stats == {"changed": 4, "nulls": 1, "luhn_invalid": 2}
+    assert outcome.stats == {"changed": 4, "nulls": 1, "luhn_invalid": 2, "unrecognized": 0}
 
 
 def test_credit_card_preset_handles_mixed_layouts_and_a_uniform_layout_alike():
@@ -76,8 +77,9 @@ def test_credit_card_preset_handles_mixed_layouts_and_a_uniform_layout_alike():
         ("john.doe@example.com", 1, "j***@example.com"),
         ("john.doe@example.com", 0, "***@example.com"),
         ("a@b.org", 1, "***@b.org"),
-        ("@example.com", 1, "***@example.com"),
-        ('"a@b"@weird.example', 1, '"***@weird.example'),
+        ("@example.com", 1, "***"),
+        ('"a@b"@weird.example', 1, "***"),
+        ("Jane Doe <jane@example.com>", 1, "***"),
         ("émile@exemple.fr", 1, "é***@exemple.fr"),
         ("not an address", 1, "***"),
         ("", 1, ""),
@@ -96,6 +98,7 @@ def test_email_preset_does_not_leak_the_local_part_as_the_reference_tutorial_did
         "changed": 2,
         "nulls": 0,
         "invalid_email": 1,
+        "unrecognized": 1,
     }
 
 
@@ -105,7 +108,7 @@ def test_email_preset_does_not_leak_the_local_part_as_the_reference_tutorial_did
         ("(555) 123-4567", "(***) ***-**67"),
         ("+1 555 123 4567", "+* *** *** **67"),
         ("12", "**"),
-        ("ext.", "ext."),
+        ("ext.", "****"),
     ],
 )
 def test_phone_preset_keeps_the_last_two_digits(value, expected):
@@ -135,7 +138,7 @@ def test_phone_preset_keeps_the_last_two_digits(value, expected):
         (
             {"keep_domain": True},
             "keep_domain",
-            "unknown parameter for 'mask'; allowed: preset, keep_first, keep_last, char",
+            "unknown parameter for 'mask'; allowed: preset, keep_first, keep_last, char, on_unrecognized",
         ),
     ],
 )
@@ -181,5 +184,39 @@ def test_card_and_phone_presets_never_show_more_than_their_last_digits(values):
             digits = [c for c in original if c.isdigit()]
             visible = [c for c in shown if c.isdigit()]
             assert len(shown) == len(original)
+            if original and ("x" in original or not digits):
+                assert shown == "*" * len(original)
+                continue
             assert visible == (digits[-shown_digits:] if len(digits) > shown_digits else [])
             assert [c for c in shown if not c.isdigit() and c != "*"] == [c for c in original if not c.isdigit()]
+
+
+# --- Issue 11, finding 2: presets fail closed on values they do not recognise ---------------
+
+
+@pytest.mark.parametrize(
+    ("preset", "value"),
+    [
+        ("phone", "Jane Doe, ask for ext. 5"),
+        ("phone", "٠١٢٣٤٥٦٧٨٩"),
+        ("credit_card", "٤١١١ ١١١١ ١١١١ ١١١١"),
+        ("credit_card", "see notes"),
+        ("email", "call Jane on 555"),
+    ],
+    ids=["free text", "arabic-indic phone", "arabic-indic card", "no digits", "free text email"],
+)
+def test_an_unrecognised_value_is_masked_whole_or_refused(preset, value):
+    (shown,) = masked([value], preset=preset)
+    assert set(shown) == {"*"}
+    with pytest.raises(InputDataError, match=rf"^column 'column': 1 of 1 values are not {preset.replace('_', ' ')} values"):
+        masked([value], preset=preset, on_unrecognized="reject")
+
+
+def test_full_width_digits_are_read_as_digits_and_masked():
+    assert masked(["４１１１－１１１１－１１１１－１２３４"], preset="credit_card") == ["****-****-****-1234"]
+    assert masked(["（５５５）１２３－４５６７"], preset="phone") == ["(***)***-**67"]
+
+
+def test_on_unrecognized_needs_a_preset():
+    with pytest.raises(OperatorParameterError, match="only used with a preset"):
+        MASK.validate({"on_unrecognized": "reject"})

@@ -224,3 +224,49 @@ def test_the_linkage_attack_is_bounded_by_a_sample_size():
     assert problems_of(minimal_policy(risk={"linkage_attack": attack | {"sample_size": 10}})) == [
         "risk.linkage_attack.sample_size: Input should be greater than or equal to 100"
     ]
+
+
+# --- Issue 11, finding 7: the YAML itself, and ladder rungs -----------------------------------
+
+
+def _policy_file(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("version: 1\nversion: 1\n", "duplicate key 'version' at line 2, column 1"),
+        ("version: 1\nprivacy: {k: 5, k: 2}\n", "duplicate key 'k' at line 2, column 17"),
+        ("a: &rung {k: 8}\nb: *rung\n", "anchors (&rung) are not allowed at line 1, column 4"),
+        (
+            "retry:\n  ladder:\n" + "".join(f"  - &r{i} [{', '.join([f'*r{i - 1}'] * 9) if i else 'k'}]\n" for i in range(9)),
+            "anchors (&r0) are not allowed at line 3, column 5",
+        ),
+        ("a: " + "[" * 200 + "]" * 200 + "\n", "nested deeper than 12 levels at line 1, column 15"),
+        (b"version: 1\n\xff\xfe\x00binary", "not UTF-8 text (byte 12 is not valid UTF-8)"),
+        ("\x00\x01\x02", "not valid YAML"),
+    ],
+    ids=["duplicate top-level key", "duplicate nested key", "anchor and alias", "alias bomb", "deep nesting", "binary", "control bytes"],
+)
+def test_unsafe_yaml_is_refused_in_one_line(tmp_path, text, problem):
+    path = _policy_file(tmp_path, text)
+    with pytest.raises(PolicyError) as raised:
+        load_policy(path)
+    assert raised.value.problems == [f"{path}: {problem}"]
+
+
+@pytest.mark.parametrize(
+    ("ladder", "problem"),
+    [
+        ([{"k": 0}], "retry.ladder.0.k: Input should be greater than or equal to 1"),
+        ([{"k": 8}, {"max_suppression": 1.5}], "retry.ladder.1.max_suppression: Input should be less than 1"),
+        ([{"algorithm": "greedy"}], "retry.ladder.0.algorithm: Input should be 'optimal' or 'mondrian'"),
+    ],
+)
+def test_every_ladder_rung_is_validated_as_a_privacy_section_at_load(ladder, problem):
+    with pytest.raises(PolicyError) as raised:
+        validate_policy(minimal_policy(retry={"max_attempts": 3, "ladder": ladder}))
+    assert raised.value.problems == [problem]

@@ -32,7 +32,7 @@ def test_missing_values_get_a_code_of_their_own():
 
 def test_values_missing_from_the_hierarchy_are_listed_first_five():
     values = pd.Series(["Male", "x1", "x2", "x3", "x4", "x5", "x6", "x1"])
-    with pytest.raises(InputDataError, match=r"column 'sex': 6 value\(s\) are not in its hierarchy: 'x1', 'x2', 'x3', 'x4', 'x5' and 1 more"):
+    with pytest.raises(InputDataError, match=r"^column 'sex': 6 distinct value\(s\) in \d+ row\(s\) are not in its hierarchy; add them to the hierarchy$"):
         encode_column(values, SEX)
 
 

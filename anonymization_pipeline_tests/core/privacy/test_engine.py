@@ -197,13 +197,13 @@ def test_unreachable_target_with_too_little_suppression_is_a_clear_error(tmp_pat
 
 def test_values_missing_from_a_hierarchy_are_listed(tmp_path):
     frame = _small_frame().assign(zone=["north", "mars", "venus", "south", "east", "west", "north", "mars", "south", "east"])
-    with pytest.raises(InputDataError, match=r"column 'zone': 2 value\(s\) are not in its hierarchy: 'mars', 'venus'"):
+    with pytest.raises(InputDataError, match=r"column 'zone': 2 distinct value\(s\) in \d+ row\(s\) are not in its hierarchy"):
         anonymize_quasi_identifiers(frame, _small_policy(tmp_path, {"k": 2}))
 
 
 def test_inconsistent_hierarchy_is_a_configuration_error(tmp_path):
     rows = ["north;N;*", "south;N;X", "east;E;*", "west;W;*"]
-    with pytest.raises(ConfigurationError, match="level 1 node 'N' generalizes to 2 different level 2 nodes"):
+    with pytest.raises(ConfigurationError, match="1 level 1 node\\(s\\) generalize to more than one level 2 node"):
         anonymize_quasi_identifiers(_small_frame(), _small_policy(tmp_path, {"k": 2}, hierarchy_rows=rows))
 
 

@@ -163,7 +163,7 @@ def test_no_artefact_holds_a_raw_identifier_a_key_or_a_value_of_an_unsafe_row(tm
     assert list(docs.glob("validations/**/*.html"))
     texts = [json.dumps(outcome.results)] + [p.read_text(errors="ignore") for p in docs.rglob("*") if p.suffix in (".html", ".json", ".css", ".js")]
     forbidden = list(RAW_EMAILS) + ["Q-UNSAFE-AGE-77", "Q-UNSAFE-ZIP-66", "S-UNSAFE-DIAG-55", KEY.decode(), KEY.hex(), base64.b64encode(KEY).decode()]
-    forbidden += sorted(identifier_digests(RAW_EMAILS, KEY))
+    forbidden += [str(digest) for digest in identifier_digests(RAW_EMAILS, KEY).values]
     for text in texts:
         lowered = text.lower()
         for value in forbidden:
