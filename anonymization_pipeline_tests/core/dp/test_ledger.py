@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -242,3 +243,17 @@ aggregates:
     finally:
         book.dispose()
     assert not (tmp_path / "aggregates.csv").exists()
+
+
+def test_a_reset_of_every_period_waits_for_a_reservation_in_progress(ledger):
+    """A reset of every period and a reservation for one period take the same lock scheme: while a
+    reservation's transaction is open, the reset cannot slip in between its check and its write."""
+    period = period_key("month", NOVEMBER)
+    with ledger._serialised("users", period):
+        resetting = threading.Thread(target=ledger.reset, args=("users",), kwargs={"reason": "audit", "actor": "t"})
+        resetting.start()
+        resetting.join(timeout=1.0)
+        assert resetting.is_alive()
+    resetting.join(timeout=30)
+    assert not resetting.is_alive()
+    assert [record.period for record in ledger.audit_trail("users")] == ["*"]
