@@ -23,7 +23,7 @@ from anonymization_pipeline.core.errors import ConfigurationError, InputDataErro
 from anonymization_pipeline.core.io import describe_location, read_table, write_table
 from anonymization_pipeline.core.io.locations import AnyLocation
 from anonymization_pipeline.core.policy import Policy
-from anonymization_pipeline.core.policy.aggregates import Aggregates, CountQuery
+from anonymization_pipeline.core.policy.aggregates import Aggregates
 
 VALUE_COLUMNS = ["bin", "value", "ci_low", "ci_high", "epsilon"]
 
@@ -156,10 +156,11 @@ def release_table(aggregates: Aggregates, frame: pd.DataFrame) -> pd.DataFrame:
     """Every query's released values as one long table: `query`, the `by` columns, `bin`,
     `value`, `ci_low`, `ci_high`, `epsilon` (a column is empty where it does not apply)."""
     max_rows = aggregates.privacy_unit.max_rows
+    by_columns = list(dict.fromkeys(column for query in aggregates.queries for column in getattr(query, "by", [])))
+    frame = encode_keys(frame, by_columns)
     released: list[ReleasedValue] = []
     for query in aggregates.queries:
         released.extend(RELEASES[type(query)](frame, query, max_rows))
-    by_columns = list(dict.fromkeys(c for q in aggregates.queries if isinstance(q, CountQuery) for c in q.by))
     records = [
         {
             "query": value.query,
@@ -176,6 +177,12 @@ def release_table(aggregates: Aggregates, frame: pd.DataFrame) -> pd.DataFrame:
     for column in ["query", *by_columns, "bin"]:
         table[column] = table[column].astype("string")
     return table
+
+
+def encode_keys(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The `by` columns as categoricals, hashed once here rather than once per query that groups by them."""
+    text = [column for column in columns if not isinstance(frame[column].dtype, pd.CategoricalDtype)]
+    return frame.astype({column: "category" for column in text}) if text else frame
 
 
 def table_digest(table: pd.DataFrame) -> str:
