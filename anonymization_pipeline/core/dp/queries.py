@@ -85,13 +85,25 @@ def _groups(frame: pd.DataFrame, by: list[str], keys: dict[str, list[str]], decl
         flat = flat * len(names) + codes
     if declared:
         return Groups(np.where(present, flat, -1), list(itertools.product(*labels)))
-    found, inverse = np.unique(flat[present], return_inverse=True)
-    codes = np.full(len(frame), -1, dtype=np.int64)
-    codes[present] = inverse
     sizes = [len(names) for names in labels]
+    found, codes = _compact(flat, present, math.prod(sizes))
     positions = np.unravel_index(found, sizes) if sizes else ()
     names = list(zip(*[np.asarray(column_labels, dtype=object)[position] for column_labels, position in zip(labels, positions)]))
     return Groups(codes, names)
+
+
+def _compact(flat: np.ndarray, present: np.ndarray, combinations: int) -> tuple[np.ndarray, np.ndarray]:
+    """The combinations that occur (ascending) and each row's index among them (−1 where absent):
+    by counting where the combinations are few next to the rows, else by sorting."""
+    codes = np.full(len(flat), -1, dtype=np.int64)
+    if combinations <= 4 * len(flat):
+        found = np.flatnonzero(np.bincount(flat[present], minlength=combinations))
+        lookup = np.full(combinations, -1, dtype=np.int64)
+        lookup[found] = np.arange(len(found))
+        codes[present] = lookup[flat[present]]
+        return found, codes
+    found, codes[present] = np.unique(flat[present], return_inverse=True)
+    return found, codes
 
 
 def key_codes(column: pd.Series, keys: list[str] | None) -> tuple[np.ndarray, list[str]]:

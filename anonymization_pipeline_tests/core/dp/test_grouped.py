@@ -67,3 +67,11 @@ def test_selected_groups_with_real_noise_release_the_crowded_and_hide_the_lonely
     [row] = queries.release_sum(frame, query, 1)
     assert row.by == {"city": "big"}
     assert row.ci_low - 300 <= frame["amount"].iloc[:5000].sum() <= row.ci_high + 300
+
+
+@pytest.mark.parametrize("rows", [3, 40])  # few rows next to the 27 combinations: sorting; many: counting
+def test_present_groups_name_each_row_s_combination(rows):
+    frame = pd.DataFrame({"x": ["p", "q", "r"] * (rows // 3), "y": ["1", "2", "3"] * (rows // 3), "z": ["u", "v", "w"] * (rows // 3)})
+    groups = queries.present_groups(frame, ["x", "y", "z"], {})
+    assert [groups.names[code] for code in groups.codes] == list(frame.itertuples(index=False, name=None))
+    assert sorted(groups.names) == [("p", "1", "u"), ("q", "2", "v"), ("r", "3", "w")]
