@@ -2,9 +2,9 @@
 
 Sensitivities follow from the declaration alone: one person changes at most `max_rows` rows (after
 contribution bounding), so a count moves by `max_rows`, a histogram or grouped count by `max_rows`
-in L1 and L2, and a sum by `max_rows` times the larger absolute bound. Sums are taken on a
-fixed-point grid (a power of two fine enough for 2^20 steps up to the bound) in exact integer
-arithmetic: a floating-point sum can move by more than its nominal sensitivity.
+in L1 and L2, and a sum (or the vector of sums per group) by `max_rows` times the larger absolute
+bound. Sums are taken on a fixed-point grid (a power of two fine enough for 2^20 steps up to the
+bound) in exact integer arithmetic: a floating-point sum can move by more than its nominal sensitivity.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def select_groups(groups: Groups, max_rows: int, epsilon: float, delta: float) -
 def release_sum(frame: pd.DataFrame, query: SumQuery, max_rows: int) -> list[ReleasedValue]:
     """The sum, or one per group: one person moves the vector of group sums by at most `max_rows`
     times the larger absolute bound in L1 and in L2 (all their rows in one group), the same
-    sensitivity as the single sum. Keys selected privately take half of ε and δ."""
+    sensitivity as the single sum. Keys selected privately take half of ε and all of δ."""
     step = fixed_point_step(query.bounds)
     sensitivity = _sum_sensitivity(query.bounds, step, max_rows)
     units, numeric = _fixed_point_rows(numeric_values(frame, query.column), query.bounds, step)
