@@ -46,7 +46,7 @@ def bound_contributions(frame: pd.DataFrame, unit_column: str, max_rows: int, se
     content = frame.drop(columns=unit_column).iloc[crowded]  # a unit's rows share the unit: it cannot order them
     rows = pd.util.hash_pandas_object(content, index=False).to_numpy() if content.shape[1] else np.zeros(len(crowded), np.uint64)
     priority = pd.util.hash_array(rows ^ _seed_mask(seed))  # pandas keys only text hashes; the seed enters here
-    order = np.lexsort((priority, codes[crowded]))
+    order = np.argsort(_unit_then_priority(codes[crowded], priority, units), kind="stable")
     sorted_codes = codes[crowded][order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     lengths = np.diff(np.r_[starts, len(order)])
@@ -54,6 +54,14 @@ def bound_contributions(frame: pd.DataFrame, unit_column: str, max_rows: int, se
     keep = np.ones(len(codes), dtype=bool)
     keep[crowded[order[rank >= max_rows]]] = False
     return BoundedRows(frame[keep].reset_index(drop=True), int((~keep).sum()), units)
+
+
+def _unit_then_priority(codes: np.ndarray, priority: np.ndarray, units: int) -> np.ndarray:
+    """One uint64 key that sorts by unit, then by priority (its top bits): a single sort instead of
+    numpy's two-pass lexsort. Rows of one unit whose truncated priorities tie keep their input
+    order, which no other unit's rows can change."""
+    unit_bits = max(int(units - 1).bit_length(), 1)
+    return (codes.astype(np.uint64) << np.uint64(64 - unit_bits)) | (priority >> np.uint64(unit_bits))
 
 
 def _seed_mask(seed: int) -> np.uint64:

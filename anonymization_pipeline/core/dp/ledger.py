@@ -2,7 +2,7 @@
 
 A release is charged in three steps. `reserve` checks the period's spend and records this one as
 `reserved` in a single serialised transaction (SQLite: `BEGIN IMMEDIATE`, the database's one write
-lock; PostgreSQL: a transaction-scoped advisory lock per dataset and period), so two runs at once
+lock; PostgreSQL: transaction-scoped advisory locks per dataset and period, see `_lock_period`), so two runs at once
 can never both take the last ε. Only once that has committed is the release published; then
 `commit` marks it `committed`, or `abort` marks it `aborted` when publishing failed and nothing left
 the process. A run killed in between leaves its row `reserved`, which counts as spent: the noise
@@ -321,7 +321,7 @@ class BudgetLedger:
         try:
             with self._engine.begin() as connection:
                 if self._engine.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(dataset, period)})
+                    _lock_period(connection, dataset, period)
                 yield connection
         except SQLAlchemyError as error:
             raise OutputError(
@@ -399,6 +399,17 @@ def _begin_immediate(connection: Connection) -> None:
     """Take SQLite's write lock when the transaction starts, not at its first write: a reader that
     later writes could otherwise act on a spend another process has since changed."""
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _lock_period(connection: Connection, dataset: str, period: str) -> None:
+    """PostgreSQL: one transaction-scoped advisory lock scheme for every write. A write to one
+    period holds the dataset's lock shared and the period's exclusively; a reset of every period
+    holds the dataset's lock exclusively, so it waits for, and blocks, a reservation in any period."""
+    if period == ALL_PERIODS:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(dataset, ALL_PERIODS)})
+        return
+    connection.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": _lock_key(dataset, ALL_PERIODS)})
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(dataset, period)})
 
 
 def _lock_key(dataset: str, period: str) -> int:

@@ -23,7 +23,7 @@ from anonymization_pipeline.core.errors import ConfigurationError, InputDataErro
 from anonymization_pipeline.core.io import describe_location, read_table, write_table
 from anonymization_pipeline.core.io.locations import AnyLocation
 from anonymization_pipeline.core.policy import Policy
-from anonymization_pipeline.core.policy.aggregates import Aggregates, CountQuery
+from anonymization_pipeline.core.policy.aggregates import Aggregates
 
 VALUE_COLUMNS = ["bin", "value", "ci_low", "ci_high", "epsilon"]
 
@@ -94,7 +94,7 @@ def release_aggregates(
     check_columns(aggregates, list(frame.columns))
     clock["read"] = time.perf_counter()
     unit = aggregates.privacy_unit
-    bounded = bound_contributions(frame[aggregates.columns], unit.column, unit.max_rows, unit.seed)
+    bounded = bound_contributions(encode_keys(aggregates, frame[aggregates.columns]), unit.column, unit.max_rows, unit.seed)
     clock["bound"] = time.perf_counter()
     table = release_table(aggregates, bounded.frame)
     clock["mechanisms"] = time.perf_counter()
@@ -156,10 +156,11 @@ def release_table(aggregates: Aggregates, frame: pd.DataFrame) -> pd.DataFrame:
     """Every query's released values as one long table: `query`, the `by` columns, `bin`,
     `value`, `ci_low`, `ci_high`, `epsilon` (a column is empty where it does not apply)."""
     max_rows = aggregates.privacy_unit.max_rows
+    by_columns = list(dict.fromkeys(column for query in aggregates.queries for column in getattr(query, "by", [])))
+    frame = encode_keys(aggregates, frame)
     released: list[ReleasedValue] = []
     for query in aggregates.queries:
         released.extend(RELEASES[type(query)](frame, query, max_rows))
-    by_columns = list(dict.fromkeys(c for q in aggregates.queries if isinstance(q, CountQuery) for c in q.by))
     records = [
         {
             "query": value.query,
@@ -176,6 +177,24 @@ def release_table(aggregates: Aggregates, frame: pd.DataFrame) -> pd.DataFrame:
     for column in ["query", *by_columns, "bin"]:
         table[column] = table[column].astype("string")
     return table
+
+
+def encode_keys(aggregates: Aggregates, frame: pd.DataFrame) -> pd.DataFrame:
+    """The privacy unit and the `by` columns, where they hold text, as categoricals: each is hashed
+    once here, not again by contribution bounding (which then hashes only distinct values) and by
+    every query that groups by it. A column a query also reads as numbers stays as it is."""
+    numbers = {getattr(query, "column", None) for query in aggregates.queries}
+    keys = [aggregates.privacy_unit.column, *(column for query in aggregates.queries for column in getattr(query, "by", []))]
+    text = [
+        column
+        for column in dict.fromkeys(keys)
+        if column not in numbers and (pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]))
+        and not isinstance(frame[column].dtype, pd.CategoricalDtype)
+    ]
+    if not text:
+        return frame
+    encoded = {column: pd.Categorical.from_codes(*pd.factorize(frame[column])) for column in text}
+    return frame.assign(**encoded)
 
 
 def table_digest(table: pd.DataFrame) -> str:

@@ -17,7 +17,7 @@ from anonymization_pipeline.core.policy.model import CsvLocation, Location, Parq
 Period = Literal["day", "week", "month", "year", "none"]
 NoiseMechanism = Literal["laplace", "gaussian"]
 RELEASE_COLUMNS = ("query", "bin", "value", "ci_low", "ci_high", "epsilon")
-"""The released table's own columns; the `by` columns of grouped counts come between `query` and `bin`."""
+"""The released table's own columns; the `by` columns of grouped queries come between `query` and `bin`."""
 
 
 class PrivacyUnit(StrictModel):
@@ -64,17 +64,16 @@ class _NoisyQuery(_Query):
         return False
 
 
-class CountQuery(_NoisyQuery):
-    """Rows, optionally per group of the `by` columns. The groups are `keys` declared per column
-    (their product), or, where a column has none, the groups present in the data that pass a
-    noisy threshold (which spends `delta`)."""
+class _GroupedQuery(_NoisyQuery):
+    """A statistic, optionally per group of the `by` columns. The groups are `keys` declared per
+    column (their product), or, where a column has none, the groups present in the data whose
+    noisy count passes a threshold (which spends `delta`)."""
 
-    kind: Literal["count"]
     by: list[str] = Field(default_factory=list)
     keys: dict[str, list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _keys_of_by_columns(self) -> CountQuery:
+    def _keys_of_by_columns(self) -> _GroupedQuery:
         strangers = sorted(set(self.keys) - set(self.by))
         if strangers:
             raise ValueError(f"keys: '{strangers[0]}' is not one of the 'by' columns")
@@ -100,7 +99,13 @@ class CountQuery(_NoisyQuery):
 
     @property
     def columns(self) -> list[str]:
-        return list(self.by)
+        return [*self.by, *([self.column] if "column" in type(self).model_fields else [])]
+
+
+class CountQuery(_GroupedQuery):
+    """Rows, optionally per group."""
+
+    kind: Literal["count"]
 
 
 def _ordered_bounds(bounds: tuple[float, float]) -> tuple[float, float]:
@@ -109,8 +114,9 @@ def _ordered_bounds(bounds: tuple[float, float]) -> tuple[float, float]:
     return bounds
 
 
-class SumQuery(_NoisyQuery):
-    """The sum of a column, each value clamped to the declared `bounds`."""
+class SumQuery(_GroupedQuery):
+    """The sum of a column, each value clamped to the declared `bounds`, optionally per group
+    (with keys selected privately, half of ε selects them and half pays for the sums)."""
 
     kind: Literal["sum"]
     column: str = Field(min_length=1)
@@ -119,8 +125,9 @@ class SumQuery(_NoisyQuery):
     _ordered = field_validator("bounds")(_ordered_bounds)
 
 
-class MeanQuery(_NoisyQuery):
-    """A noisy sum over a noisy count (ε and δ split evenly), values clamped to `bounds`."""
+class MeanQuery(_GroupedQuery):
+    """A noisy sum over a noisy count (ε and δ split evenly), values clamped to `bounds`,
+    optionally per group (with keys selected privately, the selection's noisy counts are the counts)."""
 
     kind: Literal["mean"]
     column: str = Field(min_length=1)

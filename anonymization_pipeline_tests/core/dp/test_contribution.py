@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,3 +59,18 @@ def test_removing_one_person_changes_at_most_max_rows_rows(rows, max_rows, remov
     assert as_multiset(others) == as_multiset(kept_without)
     assert len(kept) - len(kept_without) <= max_rows
 
+
+
+def test_many_units_each_keep_exactly_min_of_their_rows_and_max_rows_whatever_else_is_there():
+    """100,000 people (more than 2^16, so the packed sort key gives the unit 17 of its 64 bits):
+    each keeps min(rows, max_rows) rows, and the same rows with half the other people gone."""
+    rng = np.random.default_rng(5)
+    units = rng.integers(0, 100_000, 400_000)
+    frame = pd.DataFrame({"user": units, "city": rng.choice(["x", "y", "z"], len(units)), "amount": rng.integers(0, 1000, len(units))})
+    frame = frame.astype({"city": "category"})
+    kept = bound_contributions(frame, "user", 3, seed=4).frame
+    expected = np.minimum(np.bincount(units, minlength=100_000), 3)
+    assert np.array_equal(np.bincount(kept["user"].to_numpy(), minlength=100_000), expected)
+    half = bound_contributions(frame[frame["user"] % 2 == 0], "user", 3, seed=4).frame
+    as_rows = lambda table: sorted(table.astype({"city": str}).itertuples(index=False, name=None))  # noqa: E731
+    assert as_rows(kept[kept["user"] % 2 == 0]) == as_rows(half)

@@ -141,3 +141,20 @@ def test_the_fixed_point_grid_is_a_power_of_two_with_room_for_a_million_steps():
         step = fixed_point_step(bounds)
         assert np.log2(step) == int(np.log2(step))
         assert 2**20 <= max(abs(b) for b in bounds) / step < 2**21
+
+
+def test_grouped_sums_and_means_fill_their_by_columns_in_the_long_table(tmp_path, ledger):
+    queries = [
+        {"name": "amount_by_city", "kind": "sum", "column": "amount", "bounds": [0, 500], "by": ["city"], "keys": {"city": CITIES}, "epsilon": 1.0},
+        {"name": "mean_by_city", "kind": "mean", "column": "amount", "bounds": [0, 500], "by": ["city"], "epsilon": 1.0, "delta": 1e-7},
+    ]
+    release_aggregates(load_policy(write_policy(tmp_path, queries=queries)), run_id="r", ledger=ledger)
+    table = pd.read_csv(tmp_path / "out" / "aggregates.csv", keep_default_na=False)
+    sums = table[table["query"] == "amount_by_city"]
+    assert sums["city"].tolist() == CITIES
+    exact = pd.read_csv(tmp_path / "visits.csv").groupby("city")["amount"]
+    means = table[table["query"] == "mean_by_city"].set_index("city")["value"]
+    crowded = ["Berlin", "Paris", "Rome"]  # hundreds of rows each; Lima's ~30 rows are far below the threshold
+    assert set(crowded) <= set(means.index) <= set(CITIES) - {"Lima"}
+    assert (abs(means[crowded] - exact.mean()[crowded]) < 100).all()  # sum noise scale 5000 over ≥ 500 rows: 10 scales
+    assert (abs(sums.set_index("city")["value"] - exact.sum()) < 30_000).all()  # noise scale 2500: 12 scales

@@ -88,6 +88,15 @@ def test_the_example_policy_loads():
             "aggregates.queries.0.count: keys not declared for every 'by' column are selected privately, which needs 'delta' > 0",
         ),
         (
+            {"name": "total_by_city", "kind": "sum", "column": "income", "bounds": [0, 9], "by": ["city"], "epsilon": 0.5},
+            "aggregates.queries.0.sum: keys not declared for every 'by' column are selected privately, which needs 'delta' > 0",
+        ),
+        (
+            {"name": "mean_by_city", "kind": "mean", "column": "income", "bounds": [0, 9], "by": ["city"],
+             "epsilon": 0.5, "delta": 1e-7, "mechanism": "gaussian"},
+            "aggregates.queries.0.mean: private key selection uses the laplace mechanism; declare 'keys' for every 'by' column",
+        ),
+        (
             {"name": "by_city", "kind": "count", "by": ["city"], "keys": {"town": ["a"]}, "epsilon": 0.5},
             "aggregates.queries.0.count: keys: 'town' is not one of the 'by' columns",
         ),
