@@ -32,10 +32,10 @@ def test_defaults_check_privacy_and_leave_quality_to_the_policy():
 
 
 def test_the_example_policy_loads_with_its_output_beside_it():
-    policy = load_policy(REPO / "examples" / "adult" / "synthetic.yaml")
+    policy = load_policy(REPO / "examples" / "synthetic" / "adult.yaml")
     assert policy.synthetic.utility_target == "salary-class"
     assert isinstance(policy.synthetic.output, ParquetLocation)
-    assert policy.synthetic.output.path == REPO / "examples" / "adult" / "out" / "adult_synthetic.parquet"
+    assert policy.synthetic.output.path == REPO / "examples" / "synthetic" / "out" / "adult_synthetic.parquet"
 
 
 @pytest.mark.parametrize(
