@@ -15,12 +15,14 @@ import pandas as pd
 from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.core.io import AnyLocation
 from anonymization_pipeline.core.profiling.column_profile import ColumnProfile, profile_column
-from anonymization_pipeline.core.profiling.protection import protection
+from anonymization_pipeline.core.profiling.category_hierarchy import frequency_rows
+from anonymization_pipeline.core.profiling.protection import SUPPRESS_ONLY, protection
 from anonymization_pipeline.core.profiling.sampling import (
     DEFAULT_SAMPLE_SIZE,
     ColumnSample,
     read_window,
     sample_table,
+    window_rows,
 )
 
 
@@ -34,6 +36,8 @@ class TableProfile:
     seed: int
     columns: list[ColumnProfile]
     samples: list[ColumnSample] = field(repr=False)
+    categories: dict[str, list[list[str]]] = field(default_factory=dict, repr=False)
+    """Frequency-grouped hierarchy rows of categorical quasi-identifiers, when every value was seen."""
 
     def as_json(self) -> dict[str, Any]:
         """`{"columns": {name: {class, kind, confidence, method, evidence}}}` with the suggested method."""
@@ -50,19 +54,29 @@ class TableProfile:
         return {"source": self.source, "rows_read": self.rows_read, "sample_size": self.sample_size, "columns": columns}
 
 
-def profile_frame(frame: pd.DataFrame, sample_size: int = DEFAULT_SAMPLE_SIZE, seed: int = 0, source: str = "") -> TableProfile:
-    """Profile the columns of a frame already in memory."""
+def profile_frame(
+    frame: pd.DataFrame, sample_size: int = DEFAULT_SAMPLE_SIZE, seed: int = 0, source: str = "", complete: bool = True
+) -> TableProfile:
+    """Profile the columns of a frame already in memory; `complete` says it holds the whole input,
+    so categories can be listed in full."""
     _check_sample_size(sample_size)
     sampled = sample_table(frame, sample_size, seed, source)
     profiles = [profile_column(column) for column in sampled.columns]
-    return TableProfile(source, sampled.rows_read, sample_size, seed, profiles, sampled.columns)
+    categories = {}
+    if complete:
+        for name, profile, sample in zip(frame.columns, profiles, sampled.columns):
+            if protection(profile, sample).get("hierarchy") == SUPPRESS_ONLY:
+                rows = frequency_rows(frame[name])
+                if rows is not None:
+                    categories[profile.name] = rows
+    return TableProfile(source, sampled.rows_read, sample_size, seed, profiles, sampled.columns, categories)
 
 
 def profile_location(location: AnyLocation, sample_size: int = DEFAULT_SAMPLE_SIZE, seed: int = 0) -> TableProfile:
     """Profile an input from the first rows of it: see `sampling` for how many are read."""
     _check_sample_size(sample_size)
     frame, source = read_window(location, sample_size)
-    return profile_frame(frame, sample_size, seed, source)
+    return profile_frame(frame, sample_size, seed, source, complete=len(frame) < window_rows(sample_size))
 
 
 def _check_sample_size(sample_size: int) -> None:
