@@ -197,6 +197,11 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "syndicat", "syndique", "sindicato", "sindacato", "vakbond", "odbory", "zwiazek_zawodowy", "fackforening",
         "fagforening", "ammattiliitto", "sendika",
     ),
+    Kind.PRODUCT_CODE: (
+        "sku", "product_code", "product_id", "product_ref", "product_number", "item_code", "item_id", "item_ref",
+        "item_number", "article_number", "artikelnummer", "artikel_nr", "reference_produit", "codigo_producto",
+        "codice_articolo", "ean", "gtin", "upc", "barcode", "isbn", "part_number", "model_number",
+    ),
     Kind.USER_AGENT: ("user_agent", "useragent", "ua", "browser", "http_user_agent"),
     Kind.TECHNICAL_ID: (
         "event_id", "request_id", "trace_id", "span_id", "transaction_id", "txn_id", "txn_uuid", "correlation_id",
