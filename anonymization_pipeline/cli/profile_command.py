@@ -26,7 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def profile_input(args: argparse.Namespace) -> int:
     location = parse_location(args.input)
-    profile = profile_location(location, args.sample, args.seed)
+    tables_wanted = args.output is not None and not args.json
+    profile = profile_location(location, args.sample, args.seed, list_categories=tables_wanted)
     if args.json:
         text = json.dumps(profile.as_json(), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -183,3 +183,6 @@ def test_adult_is_profiled_with_its_delimiter_and_census_categories(tmp_path, ca
     assert set(classes.values()) == {"quasi_identifier"} and len(classes) == 8
     assert policy["fields"]["age"]["hierarchy"]["intervals"][0] == 0
     assert policy["fields"]["age"]["hierarchy"]["intervals"][-1] == 150
+    occupation_table = target.parent / policy["fields"]["occupation"]["hierarchy"]["table"]
+    occupations = {line.split(";")[0] for line in occupation_table.read_text().splitlines()}
+    assert occupations == set(pd.read_csv(adult_csv_path(), sep=";", dtype=str, keep_default_na=False)["occupation"])

@@ -5,17 +5,21 @@ generalize along; without a table its only step is value → `*`, which suppress
 Grouping the rare values first keeps the frequent ones, which are what k-anonymity can keep:
 value → value, or `other values` when rare → `*`. The rows are ARX's format, one per value.
 
-A table must cover every value the run meets, so one is only built from a window that held the
-whole input (every value seen), and only for text a `;`-separated line can hold unchanged.
+A table must cover every value the run meets, so its values are counted over the whole input
+(only when a table is asked for: the profile itself reads only the input's head), and only text a
+`;`-separated line can hold unchanged gets one. A later input with a new value stops the run with
+a message naming the column: the table is then reviewed, never silently bypassed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from anonymization_pipeline.core.operators.columns import text_array
@@ -29,24 +33,41 @@ SUPPRESSED = "*"
 UNWRITABLE = r"[;\r\n]|^\s|\s$"
 
 
-def frequency_rows(column: pd.Series) -> list[list[str]] | None:
-    """One `[value, group, *]` row per distinct value, or None when no table fits the column.
+def category_counts(batches: Iterable[pd.DataFrame], columns: list) -> dict:
+    """How often each value of `columns` occurs over all `batches`, as a Series per column; a column
+    stops being counted (None) once it has more than MAX_CATEGORIES values or is typed as numbers."""
+    counts: dict = {column: pd.Series(dtype="int64") for column in columns}
+    for batch in batches:
+        for column, so_far in counts.items():
+            if so_far is None:
+                continue
+            cells = batch[column]
+            if pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
+                counts[column] = None
+                continue
+            found = pc.value_counts(text_array(cells).drop_null())
+            batch_counts = pd.Series(found.field("counts").to_numpy(zero_copy_only=False), index=found.field("values").to_pylist())
+            merged = so_far.add(batch_counts, fill_value=0)
+            counts[column] = merged if len(merged) <= MAX_CATEGORIES else None
+    return counts
 
-    >>> frequency_rows(pd.Series(["F"] * 50 + ["M"] * 45 + ["X"] * 3 + ["U"] * 2 + [None]))
+
+def frequency_rows(counts: pd.Series | None) -> list[list[str]] | None:
+    """One `[value, group, *]` row per value counted, or None when no table fits the column.
+
+    >>> frequency_rows(pd.Series({"F": 50, "M": 45, "X": 3, "U": 2}))
     [['F', 'F', '*'], ['M', 'M', '*'], ['X', 'other values', '*'], ['U', 'other values', '*']]
     """
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+    if counts is None or not 3 <= len(counts) <= MAX_CATEGORIES:
         return None
-    counts = pc.value_counts(text_array(column).drop_null())
-    values = counts.field("values")
-    if not 3 <= len(values) <= MAX_CATEGORIES or pc.any(pc.match_substring_regex(values, UNWRITABLE)).as_py():
+    names = [str(value) for value in counts.index]
+    if pc.any(pc.match_substring_regex(pa.array(names), UNWRITABLE)).as_py():
         return None
-    frequency = counts.field("counts").to_numpy(zero_copy_only=False)
+    frequency = counts.to_numpy(dtype=float)
     order = np.argsort(-frequency, kind="stable")
     rare = frequency / frequency.sum() < RARE_SHARE
     if rare.sum() < 2:
         rare[order[-2:]] = True
-    names = values.to_pylist()
     return [[names[i], OTHER if rare[i] else names[i], SUPPRESSED] for i in order]
 
 
