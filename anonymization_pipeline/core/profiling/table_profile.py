@@ -60,12 +60,13 @@ def profile_frame(
     sample_size: int = DEFAULT_SAMPLE_SIZE,
     seed: int = 0,
     source: str = "",
-    rest: Iterable[pd.DataFrame] | None = (),
+    rest: Iterable[pd.DataFrame] | None = None,
 ) -> TableProfile:
     """Profile the columns of a frame already in memory.
 
-    `rest` is the remainder of the input after `frame`, read only to count the values of categorical
-    quasi-identifiers for their hierarchy tables; None when it is not to be read (no tables then)."""
+    `rest` is the remainder of the input after `frame` (`()` when `frame` is all of it), read only to
+    count the values of categorical quasi-identifiers for their hierarchy tables; None (the default)
+    lists no categories and reads nothing more."""
     _check_sample_size(sample_size)
     sampled = sample_table(frame, sample_size, seed, source)
     profiles = [profile_column(column) for column in sampled.columns]
