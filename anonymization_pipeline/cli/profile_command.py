@@ -26,8 +26,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def profile_input(args: argparse.Namespace) -> int:
     location = parse_location(args.input)
-    profile = profile_location(location, args.sample, args.seed)
-    text = json.dumps(profile.as_json(), indent=2, ensure_ascii=False) + "\n" if args.json else policy_yaml(profile, location)
+    tables_wanted = args.output is not None and not args.json
+    profile = profile_location(location, args.sample, args.seed, list_categories=tables_wanted)
+    if args.json:
+        text = json.dumps(profile.as_json(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = policy_yaml(profile, location, args.output)
     if args.output is None:
         print(text, end="")
         return 0

@@ -72,6 +72,25 @@ def test_profile_piped_to_a_file_runs_and_publishes(demo_input, tmp_path, capsys
     assert published.groupby(quasi_identifiers, dropna=False).size().min() >= 5
 
 
+def test_profile_to_an_output_file_writes_category_tables_that_run_and_publish(demo_input, tmp_path, capsys):
+    policy_path = tmp_path / "policies" / "users.yaml"
+    assert main(["profile", str(demo_input), "--output", str(policy_path)]) == 0
+
+    policy = yaml.safe_load(policy_path.read_text())
+    assert policy["fields"]["sex"]["hierarchy"] == {"prefix": [0]}, "two values: value or * is all there is"
+    assert policy["fields"]["city"]["hierarchy"] == {"table": "users_hierarchies/000_city.csv"}
+    table = (policy_path.parent / "users_hierarchies" / "000_city.csv").read_text().splitlines()
+    rows = {line.split(";")[0]: line.split(";")[1:] for line in table}
+    shares = pd.read_csv(demo_input, dtype=str)["city"].value_counts(normalize=True)
+    assert set(rows) == set(shares.index)
+    assert {city: [city if share >= 0.05 else "other values", "*"] for city, share in shares.items()} == rows
+
+    assert main(["run", str(policy_path), "--quiet"]) == 0
+    published = pd.read_parquet(policy_path.parent / "out" / "users.parquet")
+    assert len(published) == 3_000
+    assert published.groupby(["birth_date", "sex", "zipcode", "city"], dropna=False).size().min() >= 5
+
+
 def test_json_gives_class_kind_confidence_method_and_evidence(demo_input, capsys):
     assert main(["profile", str(demo_input), "--json", "--sample", "200", "--seed", "3"]) == 0
     columns = json.loads(capsys.readouterr().out)["columns"]
@@ -164,3 +183,6 @@ def test_adult_is_profiled_with_its_delimiter_and_census_categories(tmp_path, ca
     assert set(classes.values()) == {"quasi_identifier"} and len(classes) == 8
     assert policy["fields"]["age"]["hierarchy"]["intervals"][0] == 0
     assert policy["fields"]["age"]["hierarchy"]["intervals"][-1] == 150
+    occupation_table = target.parent / policy["fields"]["occupation"]["hierarchy"]["table"]
+    occupations = {line.split(";")[0] for line in occupation_table.read_text().splitlines()}
+    assert occupations == set(pd.read_csv(adult_csv_path(), sep=";", dtype=str, keep_default_na=False)["occupation"])

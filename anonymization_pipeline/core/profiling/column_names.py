@@ -32,6 +32,7 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "portable", "telefono", "movil", "numero_telefono", "celular", "cellulare", "numero_cellulare",
         "telefoonnummer", "mobiel", "mobiele_nummer", "telemovel", "telefone", "numero_telefone",
         "tel_no", "telefonni_cislo", "numer_telefonu", "telefonnummer", "puhelin", "telefon_no",
+        "msisdn", "whatsapp",
     ),
     Kind.CREDIT_CARD: (
         "credit_card", "creditcard", "card_number", "cardnumber", "cc_number", "ccn", "pan", "kreditkarte",
@@ -83,6 +84,7 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "id_cliente", "codigo_cliente", "usuario", "codice_cliente", "utente", "klantnummer", "klant_id",
         "gebruikersnaam", "lidnummer", "numero_socio", "utilizador",
         "member_no", "member_number", "cust_ref", "cust_id", "client_number", "client_no", "kundennr", "user_handle", "handle", "screen_name", "nick", "nickname", "cislo_zakaznika", "numer_klienta", "kundnummer", "asiakasnumero", "musteri_no",
+        "twitter", "twitter_handle", "instagram", "social_handle", "social_media_handle", "skype",
     ),
     Kind.FREE_TEXT: (
         "comment", "comments", "note", "notes", "remark", "remarks", "message", "feedback", "free_text",
@@ -187,6 +189,7 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "vehicle_registration", "car_registration", "kennzeichen", "nummernschild", "plaque", "immatriculation",
         "matricula", "targa", "kenteken", "spz", "rejestracja", "numer_rejestracyjny", "registreringsnummer",
         "rekisterinumero", "plaka",
+        "vehicle_reg", "car_reg", "reg_plate", "registration_no",
     ),
     Kind.DEVICE_ID: (
         "device_id", "deviceid", "mac", "mac_address", "macaddress", "hw_addr", "hardware_address", "imei",
@@ -196,6 +199,11 @@ VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "trade_union", "union_member", "union_membership", "labour_union", "labor_union", "gewerkschaft",
         "syndicat", "syndique", "sindicato", "sindacato", "vakbond", "odbory", "zwiazek_zawodowy", "fackforening",
         "fagforening", "ammattiliitto", "sendika",
+    ),
+    Kind.PRODUCT_CODE: (
+        "sku", "product_code", "product_id", "product_ref", "product_number", "item_code", "item_id", "item_ref",
+        "item_number", "article_number", "artikelnummer", "artikel_nr", "reference_produit", "codigo_producto",
+        "codice_articolo", "ean", "gtin", "upc", "barcode", "isbn", "part_number", "model_number",
     ),
     Kind.USER_AGENT: ("user_agent", "useragent", "ua", "browser", "http_user_agent"),
     Kind.TECHNICAL_ID: (

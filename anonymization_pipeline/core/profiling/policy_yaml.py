@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -17,6 +18,7 @@ from anonymization_pipeline.core.io import AnyLocation
 from anonymization_pipeline.core.io.csv_dialect import sniff_delimiter
 from anonymization_pipeline.core.policy import FieldClass, Policy
 from anonymization_pipeline.core.policy.model import CsvLocation, ParquetLocation
+from anonymization_pipeline.core.profiling.category_hierarchy import write_tables
 from anonymization_pipeline.core.profiling.protection import protection
 from anonymization_pipeline.core.profiling.table_profile import TableProfile
 
@@ -39,10 +41,17 @@ def dataset_name(location: AnyLocation) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", raw.lower()).strip("_") or "dataset"
 
 
-def suggested_policy(profile: TableProfile, location: AnyLocation) -> dict[str, Any]:
-    """The policy as data, validated; raises PolicyError only on a bug of the profiler."""
+def suggested_policy(
+    profile: TableProfile, location: AnyLocation, tables: Mapping[str, str] | None = None, base_dir: Path | None = None
+) -> dict[str, Any]:
+    """The policy as data, validated; raises PolicyError only on a bug of the profiler.
+
+    `tables` maps columns to hierarchy files already written (relative to `base_dir`, the policy's
+    folder): those columns get `{table: FILE}` instead of the value-or-`*` hierarchy."""
     name = dataset_name(location)
     fields = {column.name: protection(column, sample) for column, sample in zip(profile.columns, profile.samples)}
+    for column, path in (tables or {}).items():
+        fields[column]["hierarchy"] = {"table": path}
     policy: dict[str, Any] = {
         "version": 1,
         "dataset": {
@@ -55,7 +64,7 @@ def suggested_policy(profile: TableProfile, location: AnyLocation) -> dict[str, 
     }
     if any(entry["class"] == FieldClass.QUASI_IDENTIFIER.value for entry in fields.values()):
         policy["privacy"] = {"k": DEFAULT_K}
-    Policy.model_validate(policy, context={"base_dir": Path.cwd()})
+    Policy.model_validate(policy, context={"base_dir": base_dir or Path.cwd()})
     return policy
 
 
@@ -70,9 +79,14 @@ def _input_spec(location: AnyLocation) -> dict[str, Any]:
     return spec
 
 
-def policy_yaml(profile: TableProfile, location: AnyLocation) -> str:
-    """The suggested policy as YAML, one line per field under a comment with its evidence."""
-    policy = suggested_policy(profile, location)
+def policy_yaml(profile: TableProfile, location: AnyLocation, policy_path: Path | None = None) -> str:
+    """The suggested policy as YAML, one line per field under a comment with its evidence.
+
+    With `policy_path` (where the YAML will be written), categorical quasi-identifiers get their
+    frequency-grouped hierarchy tables written beside it; on standard output there is no folder to
+    put them in, and those columns keep the value-or-`*` hierarchy."""
+    tables = write_tables(profile.categories, policy_path) if policy_path is not None else None
+    policy = suggested_policy(profile, location, tables, policy_path.parent if policy_path is not None else None)
     lines = [
         HEADER.format(source=profile.source, sample=profile.sample_size, seed=profile.seed, rows=profile.rows_read),
         f"version: {policy['version']}",

@@ -60,13 +60,9 @@ class TableSample:
     columns: list[ColumnSample]
 
 
-def read_window(location: AnyLocation, size: int) -> tuple[pd.DataFrame, str]:
-    """The first rows of `location` that the sample is drawn from, and how messages name it.
-
-    Raises InputDataError when the input is missing, unreadable or has no rows.
-    """
-    window = max(size * WINDOW_PER_VALUE, MIN_WINDOW_ROWS)
-    return next(iter_batches(location, batch_size=window)), describe_location(location)
+def window_rows(size: int) -> int:
+    """How many rows are read to sample `size` values per column: fewer read means the whole input."""
+    return max(size * WINDOW_PER_VALUE, MIN_WINDOW_ROWS)
 
 
 def sample_table(frame: pd.DataFrame, size: int = DEFAULT_SAMPLE_SIZE, seed: int = 0, source: str = "") -> TableSample:

@@ -67,6 +67,7 @@ TIME_ONLY = r"^[0-2]?[0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?( ?[AaPp][Mm])?$"
 DATE_OTHER = r"^((19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|\d{1,2}[./\-]\d{1,2}[./\-]\d{4}|\d{4}[./]\d{1,2}[./]\d{1,2}|\d{1,2}[ \-][A-Za-z]{3,9}[ \-,]+\d{4}|[A-Za-z]{3,9} \d{1,2},? \d{4})$"
 MAC_ADDRESS = r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$|^[0-9A-Fa-f]{2}(-[0-9A-Fa-f]{2}){5}$"
 HEX_DIGEST = r"^([0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$"
+SOCIAL_HANDLE = r"^@[A-Za-z0-9_.]{2,30}$"
 USER_AGENT = r"^(Mozilla|Opera|Dalvik|curl|Wget|okhttp|python-requests|Googlebot|facebookexternalhit)/[0-9]"
 TIME_OF_DAY = r"\d{2}:\d{2}"
 AGE_BAND = r"(?i)^(([0-9]{1,3}) ?(-|–|to) ?([0-9]{1,3})|[0-9]{1,3} ?\+|(under|over|<|>) ?[0-9]{1,3})( years)?$"
@@ -122,19 +123,19 @@ def detect_formats(values: pa.Array, hint: Kind | None = None, shape: TextShape 
     """The validated formats a share of `values` is in, in the order they are tried.
 
     `hint` is the kind the column's name points to, if any: it lets unformatted phone numbers count,
-    or rules phones out. `shape` skips formats the values cannot be in: without digits only e-mail
-    is left; plain numbers can only be card numbers or identifiers (or phones, when so named).
+    or rules phones out. `shape` skips formats the values cannot be in: without digits only e-mails
+    and @handles are left; plain numbers can only be card numbers or identifiers (or phones, when so named).
     """
     total = len(values)
     shape = shape or TextShape.of(values)
     if not shape.has_digits:
-        detectors: tuple = (_email,)
+        detectors: tuple = (_email, _handle)
     elif shape.plain_numbers:
         detectors = (_card, _national_id, _product_codes, _phone) if hint is Kind.PHONE else (_card, _national_id, _product_codes)
     else:
         detectors = (
-            (_email, _device, _ip, _iban, _card, _national_id, _icd10, _postcode, _date, _income_brackets, _age_bands,
-             _product_codes, _software, _phone)
+            (_email, _handle, _device, _ip, _iban, _card, _national_id, _icd10, _postcode, _date,
+             _income_brackets, _age_bands, _product_codes, _software, _phone)
         )
     found = []
     for detector in detectors:
@@ -200,6 +201,12 @@ def _device(values: pa.Array, total: int) -> FormatMatch | None:
     """MAC addresses: a device, and through it its owner, for the device's whole life."""
     fraction = share(matching(values, MAC_ADDRESS), total)
     return FormatMatch(Kind.DEVICE_ID, fraction, f"{fraction:.0%} are MAC addresses") if fraction else None
+
+
+def _handle(values: pa.Array, total: int) -> FormatMatch | None:
+    """`@name` handles: an account on a social network is a person's public name."""
+    fraction = share(matching(values, SOCIAL_HANDLE), total)
+    return FormatMatch(Kind.CUSTOMER_REFERENCE, fraction, f"{fraction:.0%} are @handles") if fraction else None
 
 
 def _software(values: pa.Array, total: int) -> FormatMatch | None:

@@ -84,7 +84,7 @@ def measure(values: pa.Array, distinct: int, sample_size: int) -> ValueShape:
         distinct=distinct,
         sample_size=sample_size,
         numbers=numbers,
-        letters_share=_share(pc.not_equal(pc.utf8_lower(values), pc.utf8_upper(values)), size),
+        letters_share=_share(pc.match_substring_regex(values, r"\pL"), size),
         digits_share=_share(pc.match_substring_regex(values, r"[0-9]"), size),
         spaces_share=_share(pc.match_substring(values, " "), size),
         mean_words=_mean(pc.list_value_length(pc.utf8_split_whitespace(values))),

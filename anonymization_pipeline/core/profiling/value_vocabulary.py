@@ -146,7 +146,6 @@ PLACE_NAME_FORM = (
     r"shire|field|wood|ford|ham|dorf|hausen|heim|stadt|feld|dam|dijk|hoven|court|polis))$"
 )
 """How place names are formed (`Lake Sarah`, `East Crystalport`, `Rosenheim`): towns the lists do not hold."""
-LOCALES_WITH_PLACES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "pt_BR")
 PLACE_ATTRIBUTES = (
     "cities", "countries", "states", "regions", "departments", "provinces", "alpha_2_country_codes", "states_abbr",
 )
@@ -228,7 +227,7 @@ def vocabulary(kind: Kind) -> frozenset[str]:
         return _set(_provider_words("job", None, ("jobs",)) | set(ADULT_OCCUPATIONS))
     if kind is Kind.PLACE:
         geo = importlib.import_module("faker.providers.geo").Provider.land_coords
-        places = _provider_words("address", LOCALES_WITH_PLACES, PLACE_ATTRIBUTES) | {entry[2] for entry in geo}
+        places = _provider_words("address", None, PLACE_ATTRIBUTES) | {entry[2] for entry in geo}
         places |= set(MAJOR_CITIES)
         return _set(places | {"united states", "usa", "us", "uk", "outlying us guam usvi etc", "holand netherlands"})
     lists = {
@@ -249,7 +248,10 @@ def person_name_words() -> frozenset[str]:
     words = _provider_words(
         "person",
         None,
-        ("first_names", "last_names", "first_names_male", "first_names_female", "last_names_male", "last_names_female"),
+        (
+            "first_names", "last_names", "first_names_male", "first_names_female", "last_names_male", "last_names_female",
+            "male_last_names", "female_last_names", "unisex_last_names", "first_names_nonbinary",
+        ),
     )
     return frozenset(part for word in words for part in normal_form(word).replace("'", "").split())
 

@@ -51,6 +51,13 @@ OBFUSCATED = [
     ("file names", [f"report_{n}.pdf" for n in range(300)], Kind.TEXT),
     ("categories", repeated(["web", "mobile", "store"]), Kind.CATEGORY),
     ("prices", [f"{n * 1.37:.2f}" for n in range(300)], Kind.NUMBER),
+    ("birth dates in mixed formats", repeated(["19601024", "1950-01-21", "03.06.1949", "20/06/1940", "07/24/1983"]), Kind.DATE_OF_BIRTH),
+    ("MAC addresses", [f"be:81:d8:3b:{n // 256:02x}:{n % 256:02x}" for n in range(300)], Kind.DEVICE_ID),
+    ("user agents", repeated(["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+                              "Opera/9.80 (Windows NT 6.1) Presto/2.12.388 Version/12.16", "curl/8.4.0"]), Kind.USER_AGENT),
+    ("hex digests", [f"{n:040x}" for n in range(1, 300)] + [f"{n:032x}" for n in range(1, 100)], Kind.TECHNICAL_ID),
+    ("@handles", [f"@user_{n}" for n in range(300)], Kind.CUSTOMER_REFERENCE),
+    ("Japanese names", repeated(["佐藤 太郎", "鈴木 花子", "高橋 健一", "田中 美咲", "伊藤 翔太", "渡辺 陽子", "山本 直樹", "中村 愛", "小林 誠", "加藤 由美"]), Kind.PERSON_NAME),
 ]
 
 
@@ -69,6 +76,13 @@ NAMED = [
     ("customerEmail", [f"broken address {n}" for n in range(30)], Kind.EMAIL),
     ("telefone", ["912345678", "213456789", "961234567"] * 10, Kind.PHONE),
     ("latitude", [f"{x:.5f}" for x in np.random.default_rng(1).uniform(-90, 90, 300)], Kind.PLACE),
+    ("SPZ", [f"{n % 9 + 1}V{n % 7} {1000 + n * 37}" for n in range(40)], Kind.LICENCE_PLATE),
+    ("union_member", ["yes", "no"] * 20, Kind.TRADE_UNION),
+    ("wynagrodzenie", ["41,200", "56,200", "44,200", "102,000"] * 10, Kind.INCOME),
+    ("user_id", [f"{n:040x}" for n in range(1, 300)], Kind.CUSTOMER_REFERENCE),
+    ("request_id", [f"8601de2a-2d95-4589-8d14-{n:012x}" for n in range(300)], Kind.TECHNICAL_ID),
+    ("sku", [f"SKU-{n % 40:03d}-{chr(65 + n % 26)}" for n in range(300)], Kind.PRODUCT_CODE),
+    ("kraj", ["Kraj Vysočina", "Olomoucký kraj", "Moravskoslezský kraj"] * 10, Kind.PLACE),
 ]
 
 
