@@ -29,7 +29,7 @@ from anonymization_pipeline.core.errors import ConfigurationError, InputDataErro
 from anonymization_pipeline.core.io.arrow_batches import arrow_to_frame, rebatch
 from anonymization_pipeline.core.io.atomic_files import atomic_output
 from anonymization_pipeline.core.io.csv_dialect import sniff_delimiter
-from anonymization_pipeline.core.io.csv_stream import CsvByteStream, first_nul_byte
+from anonymization_pipeline.core.io.csv_stream import CsvByteStream, check_decodable
 from anonymization_pipeline.core.io.input_files import require_input_file
 from anonymization_pipeline.core.policy.model import CsvLocation
 
@@ -94,9 +94,7 @@ class _CsvStream:
         self.first_invalid_row: pa_csv.InvalidRow | None = None
 
     def batches(self, batch_size: int) -> Iterator[pd.DataFrame]:
-        position = self._guarded(lambda: first_nul_byte(self.path, self.encoding))
-        if position is not None:
-            raise InputDataError(f"CSV file {self.path} is binary, not text (a NUL byte at byte {position})")
+        self._guarded(lambda: check_decodable(self.path, self.encoding))
         names = self._guarded(self._header_names)
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:

@@ -61,9 +61,8 @@ class CsvByteStream(io.RawIOBase):
 SNIFFED_BYTES = 1 << 16
 
 
-def first_nul_byte(path: Path, encoding: str) -> int | None:
-    """The 1-based position of the first NUL byte in the file's first 64 KiB, None without one;
-    bytes there that are not text in `encoding` raise UnicodeDecodeError.
+def check_decodable(path: Path, encoding: str) -> None:
+    """Raise UnicodeDecodeError when the file's first 64 KiB are not text in `encoding`.
 
     A binary file fed to pyarrow's CSV parser makes it decode invalid rows itself, and its
     failure surfaces as an "Exception ignored" traceback on the terminal; so it is refused first.
@@ -71,4 +70,3 @@ def first_nul_byte(path: Path, encoding: str) -> int | None:
     with path.open("rb") as handle:
         head = handle.read(SNIFFED_BYTES)
     codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-    return head.index(b"\0") + 1 if b"\0" in head else None
