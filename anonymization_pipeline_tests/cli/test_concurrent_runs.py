@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from anonymization_pipeline_tests.small_case import write_small_case
 
@@ -60,3 +61,28 @@ def test_two_runs_into_one_output_publish_one_whole_input_or_say_why(tmp_path):
         published = pd.read_csv(output, dtype=str)
         (tag,) = set(published["source"])
         assert outcomes[tag][0] == 0 and len(published) == len(cases[tag].frame)
+
+
+def test_two_policies_at_once_each_publish_their_own_dataset(tmp_path):
+    """Two datasets of one code location (issue 12), run at the same moment on one instance: each
+    output holds its own input, and each dataset's stage files stay under its own name."""
+    cases = {}
+    for seed, (tag, dataset) in enumerate([("a", "people"), ("b", "customers")]):
+        case = write_small_case(tmp_path / tag, rows=40 + 20 * seed, seed=seed, tag=tag)
+        document = yaml.safe_load(case.policy.read_text())
+        document["dataset"]["name"] = dataset
+        case.policy.write_text(yaml.safe_dump(document))
+        cases[dataset] = (tag, case)
+    for _ in range(ROUNDS):
+        running = {dataset: _start(case.policy) for dataset, (_, case) in cases.items()}
+        for dataset, process in running.items():
+            code, err = _finish(process)
+            assert code == 0, err
+            tag, case = cases[dataset]
+            published = pd.read_csv(case.output, dtype=str)
+            assert set(published["source"]) == {tag}
+            assert len(published) == len(case.frame)
+    storage = Path(os.environ["ANONYMIZER_STORAGE_DIR"]) / "runs"
+    datasets_by_run = {run.name: {child.name for child in run.iterdir()} for run in storage.iterdir()}
+    assert len(datasets_by_run) == 2 * ROUNDS
+    assert all(len(names) == 1 and names <= set(cases) for names in datasets_by_run.values())
