@@ -49,10 +49,13 @@ class SyntheticCandidate:
     def failures(self) -> list[str]:
         return [check.describe() for check in self.checks if not check.passed]
 
+    @property
+    def candidate_sha256(self) -> str:
+        return self.report["candidate_sha256"]
+
     def gate(self) -> None:
         """Write–audit–publish: raise PrivacyTargetNotMet unless this very table passed."""
-        assessment = {"candidate_sha256": self.report["candidate_sha256"], "passed": self.passed, "failures": self.failures}
-        release_gate(StageOutput(self.data), assessment)
+        release_gate(StageOutput(self.data), self)
 
 
 @dataclass(frozen=True)
