@@ -107,11 +107,13 @@ def failed_checks(instance: dg.DagsterInstance, run_id: str, spec: DatasetSpec |
 
 
 def unmet_targets(instance: dg.DagsterInstance, run_id: str, spec: DatasetSpec) -> list[str]:
-    """The one-line reasons of the dataset's steps that stopped on an unmet target: the search
-    found no acceptable transformation, or the publish gate refused."""
+    """The one-line reasons of the dataset's ladder stages that stopped on an unmet target: the
+    search found no acceptable transformation, or the publish gate refused. A synthesis or a DP
+    release that missed its targets is not one: no rung of the ladder changes it."""
+    ladder_steps = {f"{spec.step_prefix()}{stage}" for stage in LADDER_STAGES}
     reasons = []
     for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
-        if not (entry.step_key or "").startswith(spec.step_prefix()):
+        if entry.step_key not in ladder_steps:
             continue
         error_class, message = step_failure_reason(entry.dagster_event.step_failure_data)
         if error_class in TARGETS_NOT_MET:
