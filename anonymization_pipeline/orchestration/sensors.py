@@ -58,8 +58,6 @@ def build_escalation_sensor(spec: DatasetSpec, job: dg.UnresolvedAssetJobDefinit
                 context.log.warning(f"run {run.run_id}: targets still unmet after {attempt} attempts; not retrying")
                 continue
             selection = [key for key in run.asset_selection or [] if key.path[0] == spec.name and key.path[-1] in LADDER_STAGES]
-            if run.asset_selection and not selection:
-                continue  # a synthesis or a DP release: the privacy ladder does not apply to it
             yield dg.RunRequest(
                 run_key=f"escalate:{run.run_id}",
                 asset_selection=sorted(selection, key=str) or None,
