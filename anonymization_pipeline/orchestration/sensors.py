@@ -58,8 +58,6 @@ def build_escalation_sensor(spec: DatasetSpec, job: dg.UnresolvedAssetJobDefinit
                 context.log.warning(f"run {run.run_id}: targets still unmet after {attempt} attempts; not retrying")
                 continue
             selection = [key for key in run.asset_selection or [] if key.path[0] == spec.name and key.path[-1] in LADDER_STAGES]
-            if run.asset_selection and not selection:
-                continue  # a synthesis or a DP release: the privacy ladder does not apply to it
             yield dg.RunRequest(
                 run_key=f"escalate:{run.run_id}",
                 asset_selection=sorted(selection, key=str) or None,
@@ -107,11 +105,13 @@ def failed_checks(instance: dg.DagsterInstance, run_id: str, spec: DatasetSpec |
 
 
 def unmet_targets(instance: dg.DagsterInstance, run_id: str, spec: DatasetSpec) -> list[str]:
-    """The one-line reasons of the dataset's steps that stopped on an unmet target: the search
-    found no acceptable transformation, or the publish gate refused."""
+    """The one-line reasons of the dataset's ladder stages that stopped on an unmet target: the
+    search found no acceptable transformation, or the publish gate refused. A synthesis or a DP
+    release that missed its targets is not one: no rung of the ladder changes it."""
+    ladder_steps = {f"{spec.step_prefix()}{stage}" for stage in LADDER_STAGES}
     reasons = []
     for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
-        if not (entry.step_key or "").startswith(spec.step_prefix()):
+        if entry.step_key not in ladder_steps:
             continue
         error_class, message = step_failure_reason(entry.dagster_event.step_failure_data)
         if error_class in TARGETS_NOT_MET:

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.orchestration.assets import DOWNSTREAM, STAGES
 from anonymization_pipeline.orchestration.definitions import build_definitions, defs
+from anonymization_pipeline_tests.core.dp.policies import write_policy as write_dp_policy
 
 REPO = Path(__file__).resolve().parents[2]
 POLICIES = REPO / "examples" / "policies"
@@ -52,6 +54,7 @@ def test_one_check_per_target_the_policy_sets_described_by_its_target():
     checks = {key.to_user_string(): graph.get_check_spec(key).description for key in graph.asset_check_keys}
     adult = {name: text for name, text in checks.items() if name.startswith("adult/")}
     assert adult == {
+        "adult/field_classification:classification_drift": adult["adult/field_classification:classification_drift"],
         "adult/risk_assessment:k_anonymity": "k-anonymity: every class has ≥ 5 records",
         "adult/anonymized_dataset:row_reconciliation": adult["adult/anonymized_dataset:row_reconciliation"],
         "adult/anonymized_dataset:published_schema": adult["adult/anonymized_dataset:published_schema"],
@@ -78,3 +81,21 @@ def test_workspace_validates_with_the_dagster_cli():
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
+
+
+def test_synthesis_and_dp_release_get_groups_of_their_own_outside_the_dataset_job(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    document = yaml.safe_load(write_dp_policy(tmp_path).read_text())
+    document["synthetic"] = {"rows": 100, "output": {"format": "parquet", "path": str(tmp_path / "out" / "synthetic.parquet")}}
+    policy.write_text(yaml.safe_dump(document))
+
+    defs = build_definitions([str(policy)])
+    graph = defs.resolve_asset_graph()
+    synthetic, release = dg.AssetKey(["visits", "synthetic_dataset"]), dg.AssetKey(["visits", "dp_aggregates"])
+    assert graph.get(synthetic).group_name == "visits_synthetic"
+    assert graph.get(release).group_name == "visits_differential_privacy"
+    assert {graph.get(dg.AssetKey(["visits", stage])).group_name for stage in STAGES} == {"visits"}
+    job_keys = defs.resolve_job_def("anonymize_visits").asset_layer.selected_asset_keys
+    assert {dg.AssetKey(["visits", stage]) for stage in STAGES} <= job_keys
+    assert synthetic not in job_keys and release not in job_keys
+    assert graph.get(synthetic).automation_condition is None and graph.get(release).automation_condition is None

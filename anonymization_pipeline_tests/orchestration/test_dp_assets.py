@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import dagster as dg
 
-from anonymization_pipeline.core.policy import load_policy
+from anonymization_pipeline.orchestration.dataset import DatasetSpec
 from anonymization_pipeline.orchestration.definitions import build_definitions
-from anonymization_pipeline.orchestration.dp_assets import DP_GROUP, budget_not_exceeded, dp_aggregates, dp_assets
-from anonymization_pipeline.orchestration.environment import build_resources
+from anonymization_pipeline.orchestration.dp_assets import DP_GROUP, dp_definitions
 from anonymization_pipeline.orchestration.failures import our_error
 from anonymization_pipeline_tests.core.dp.policies import write_policy
 
 
+RELEASE = dg.AssetKey(["visits", "dp_aggregates"])
+
+
 def materialize(policy_path, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [dp_aggregates, budget_not_exceeded],
-        resources=build_resources(str(policy_path)),
-        instance=instance,
-        raise_on_error=False,
-    )
+    """The release and its budget check, as the code location defines them for the policy."""
+    job = build_definitions([str(policy_path)]).resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(instance=instance, asset_selection=[RELEASE], raise_on_error=False)
 
 
 def test_a_release_records_spent_and_remaining_budget_and_the_check_passes(tmp_path):
@@ -26,7 +25,7 @@ def test_a_release_records_spent_and_remaining_budget_and_the_check_passes(tmp_p
     instance = dg.DagsterInstance.get()
     result = materialize(policy, instance)
     assert result.success
-    event = instance.get_latest_materialization_event(dg.AssetKey("dp_aggregates"))
+    event = instance.get_latest_materialization_event(RELEASE)
     metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
     assert metadata["epsilon_spent"] == 3.0 and metadata["epsilon_remaining"] == 2.0
     assert metadata["epsilon_released"] == 3.0 and metadata["dataset"] == "visits"
@@ -51,10 +50,8 @@ def test_a_release_past_the_budget_fails_the_step_and_writes_nothing(tmp_path):
 
 
 def test_the_asset_is_registered_only_for_policies_with_aggregates(tmp_path, adult_policy_file):
-    assert dp_assets(load_policy(adult_policy_file())) == []
-    defs = build_definitions(str(write_policy(tmp_path)))
-    node = defs.resolve_asset_graph().get(dg.AssetKey("dp_aggregates"))
-    assert node.group_name == DP_GROUP and node.automation_condition is None
-    assert "dp_aggregates" not in {
-        key.to_user_string() for key in defs.resolve_job_def("anonymization_pipeline").asset_layer.selected_asset_keys
-    }
+    assert dp_definitions(DatasetSpec.load(str(adult_policy_file()))) == ([], [])
+    defs = build_definitions([str(write_policy(tmp_path))])
+    node = defs.resolve_asset_graph().get(RELEASE)
+    assert node.group_name == f"visits_{DP_GROUP}" and node.automation_condition is None
+    assert RELEASE not in defs.resolve_job_def("anonymize_visits").asset_layer.selected_asset_keys

@@ -13,7 +13,7 @@ from anonymization_pipeline.orchestration.drift_check import CHECK_NAME
 from anonymization_pipeline.orchestration.environment import build_resources
 from anonymization_pipeline.orchestration.in_process import materialize_pipeline
 
-DEMO_POLICY = Path(__file__).resolve().parents[2] / "examples" / "users" / "policy.yaml"
+DEMO_POLICY = Path(__file__).resolve().parents[2] / "examples" / "policies" / "users.yaml"
 
 
 def drift_evaluation(policy: dict, tmp_path: Path, users) -> tuple[bool, dg.AssetCheckEvaluation]:

@@ -116,3 +116,28 @@ def test_failures_beyond_one_page_are_all_seen_oldest_first():
     assert [r.storage_id for r in everything] == sorted(r.storage_id for r in everything)
     newest = _new_failures(instance, handled=everything[-4].storage_id)
     assert [r.storage_id for r in newest] == [r.storage_id for r in everything[-3:]]
+
+
+def test_a_synthesis_that_misses_its_targets_is_not_escalated(adult_policy_file, tmp_path):
+    """The ladder changes k and friends, not a synthesizer: a failed synthesis run, with its raw
+    records, gets no retry and is not marked exhausted."""
+    synthetic = {
+        "rows": 3000,
+        "seed": 5,
+        "output": {"format": "parquet", "path": str(tmp_path / "out" / "adult_synthetic.parquet")},
+        "targets": {"min_quality": 0.9999},
+    }
+    policy = adult_policy_file(synthetic=synthetic, retry={"max_attempts": 2, "ladder": [{"k": 6}]})
+    instance = dg.DagsterInstance.ephemeral()
+    defs = escalation_definitions(policy)
+    run = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        instance=instance,
+        asset_selection=[dg.AssetKey(["adult", "raw_records"]), dg.AssetKey(["adult", "synthetic_dataset"])],
+        raise_on_error=False,
+    )
+    assert not run.success and "quality" in failed_checks(instance, run.run_id)
+
+    context = sensor_context(defs, instance)
+    assert list(defs.resolve_sensor_def(SENSOR)(context) or []) == []
+    assert run_tags.ESCALATION not in instance.get_run_by_id(run.run_id).tags
+    assert int(context.cursor) > 0

@@ -11,11 +11,9 @@ import yaml
 
 from anonymization_pipeline.core.datasets import load_adult
 from anonymization_pipeline.core.dp import BudgetLedger
-from anonymization_pipeline.orchestration.assets import raw_records
 from anonymization_pipeline.orchestration.definitions import build_definitions
-from anonymization_pipeline.orchestration.environment import build_resources
 from anonymization_pipeline.orchestration.failures import our_error
-from anonymization_pipeline.orchestration.synthetic_assets import CHECK_DESCRIPTIONS, synthetic_dataset
+from anonymization_pipeline.orchestration.synthetic_assets import CHECK_DESCRIPTIONS
 from anonymization_pipeline_tests.conftest import adult_policy_document
 
 
@@ -40,11 +38,15 @@ def check_results(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
     }
 
 
+SYNTHETIC = dg.AssetKey(["adult", "synthetic_dataset"])
+
+
 def materialize(policy_path) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [raw_records, synthetic_dataset],
-        resources=build_resources(str(policy_path)),
+    """The raw records and the synthesis of the policy's dataset, as the code location defines them."""
+    job = build_definitions([str(policy_path)]).resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(
         instance=dg.DagsterInstance.get(),
+        asset_selection=[dg.AssetKey(["adult", "raw_records"]), SYNTHETIC],
         raise_on_error=False,
     )
 
@@ -54,7 +56,7 @@ def test_a_passing_candidate_is_published_with_every_check_and_its_metadata(tmp_
     assert result.success
     checks = check_results(result)
     assert set(checks) == set(CHECK_DESCRIPTIONS) and all(checks.values())
-    event = dg.DagsterInstance.get().get_latest_materialization_event(dg.AssetKey("synthetic_dataset"))
+    event = dg.DagsterInstance.get().get_latest_materialization_event(SYNTHETIC)
     metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
     assert metadata["status"] == "published" and metadata["dagster/row_count"] == 3000
     assert metadata["evaluation"]["quality"]["score"] >= 0.9 and metadata["method"] == "bayesian_network"
@@ -70,18 +72,19 @@ def test_an_unmet_target_fails_its_check_and_the_step_and_writes_nothing(tmp_pat
     assert checks["quality"] is False and checks["unique_copies"] is True
     failure = next(event for event in result.all_events if event.is_step_failure)
     assert our_error(failure.step_failure_data.error)[0] == "PrivacyTargetNotMet"
-    assert dg.DagsterInstance.get().get_latest_materialization_event(dg.AssetKey("synthetic_dataset")) is None
+    assert dg.DagsterInstance.get().get_latest_materialization_event(SYNTHETIC) is None
     assert not (tmp_path / "out" / "adult_synthetic.parquet").exists()
     rejected = list((tmp_path / "out" / "report" / "synthetic" / "assessments").glob("*/report.json"))
     assert [json.loads(path.read_text())["status"] for path in rejected] == ["not_published"]
 
 
 def test_the_asset_is_defined_only_for_a_policy_with_a_synthetic_section(tmp_path, adult_policy_file):
-    with_section = build_definitions(str(write_policy(tmp_path)))
+    with_section = build_definitions([str(write_policy(tmp_path))])
     keys = {key.to_user_string() for key in with_section.resolve_all_asset_keys()}
-    assert {"synthetic_dataset", "anonymized_dataset", "raw_records"} <= keys
-    without = build_definitions(str(adult_policy_file()))
-    assert "synthetic_dataset" not in {key.to_user_string() for key in without.resolve_all_asset_keys()}
+    assert {"adult/synthetic_dataset", "adult/anonymized_dataset", "adult/raw_records"} <= keys
+    without = build_definitions([str(adult_policy_file())])
+    assert not any(key.path[-1] == "synthetic_dataset" for key in without.resolve_all_asset_keys())
+
 
 
 def test_a_dp_marginals_materialization_is_charged_under_its_run_id(tmp_path):
@@ -101,7 +104,7 @@ def test_a_dp_marginals_materialization_is_charged_under_its_run_id(tmp_path):
     ledger = BudgetLedger.from_environment()
     [entry] = ledger.history("adult")
     assert (entry.status, entry.run_id, entry.queries) == ("committed", first.run_id, ["synthetic:dp_marginals"])
-    event = dg.DagsterInstance.get().get_latest_materialization_event(dg.AssetKey("synthetic_dataset"))
+    event = dg.DagsterInstance.get().get_latest_materialization_event(dg.AssetKey(["adult", "synthetic_dataset"]))
     metadata = {key: value.value for key, value in event.asset_materialization.metadata.items()}
     assert (metadata["epsilon_released"], metadata["epsilon_remaining"]) == (1.0, 0.5)
     assert entry.digest == metadata["candidate_sha256"]

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
@@ -268,7 +268,20 @@ def candidate_sha256(records: StageOutput) -> str:
     return digest.hexdigest()
 
 
-def release_gate(records: StageOutput, assessment: Assessment) -> None:
+class Verdict(Protocol):
+    """What the release gate reads of a judgement: a risk `Assessment`, or a synthetic candidate's."""
+
+    @property
+    def candidate_sha256(self) -> str: ...
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def failures(self) -> list[str]: ...
+
+
+def release_gate(records: StageOutput, assessment: Verdict) -> None:
     """Write–audit–publish: nothing goes further unless this very table passed its assessment."""
     if assessment.candidate_sha256 != candidate_sha256(records):
         raise PrivacyTargetNotMet(
