@@ -28,6 +28,7 @@ from pydantic import (
 
 from anonymization_pipeline.core.operators import OperatorParameterError, get_operator, operator_names
 from anonymization_pipeline.core.errors import ConfigurationError
+from anonymization_pipeline.core.policy.engine import Engine
 
 GENERALIZE = "generalize"
 
@@ -412,6 +413,7 @@ class Policy(StrictModel):
     risk: Risk = Field(default_factory=Risk)
     retry: Retry = Field(default_factory=Retry)
     retention: Retention = Field(default_factory=Retention)
+    engine: Engine = "pandas"
 
     @model_validator(mode="after")
     def _attack_on_quasi_identifiers(self) -> Policy:

@@ -176,10 +176,14 @@ def encode_table(
     hierarchies: dict[str, Hierarchy],
     quasi_identifiers: list[str],
     sensitive: dict[str, Hierarchy | None],
+    weights: np.ndarray | None = None,
 ) -> EncodedTable:
     """Encode `frame`'s quasi-identifiers and sensitive columns once.
 
     `sensitive` maps each sensitive attribute a criterion uses to its hierarchy (or None).
+    `weights` (int64, one per row) makes each row stand for that many records: a frame of
+    distinct tuples with their counts, as a distributed group-by returns it, encodes to the same
+    table as the rows it counts (`rows` is then the sum of the weights).
 
     >>> encode_table(frame, hierarchies, ["sex", "age"], {}).tuples  # doctest: +SKIP
     1234
@@ -191,17 +195,21 @@ def encode_table(
     used = [h for h, _ in encoded]
     row_codes = [codes for _, codes in encoded]
     key, space = combine_codes(row_codes, [len(h.values) for h in used], len(frame))
-    groups = group_keys(key, space)
+    groups = group_keys(key, space, weights)
     counts = groups.totals
     tuple_codes = np.array([codes[groups.reps] for codes in row_codes], dtype=np.int32).reshape(len(used), groups.count)
-    value_counts = [np.bincount(codes, minlength=len(h.values)).astype(np.int64) for h, codes in zip(used, row_codes)]
+    value_counts = [np.bincount(codes, weights=weights, minlength=len(h.values)).astype(np.int64) for h, codes in zip(used, row_codes)]
     attributes = {
-        name: _encode_sensitive(frame[name], name, hierarchy, groups.class_of, groups.count) for name, hierarchy in sensitive.items()
+        name: _encode_sensitive(frame[name], name, hierarchy, groups.class_of, groups.count, weights)
+        for name, hierarchy in sensitive.items()
     }
-    return EncodedTable(list(quasi_identifiers), used, len(frame), groups.class_of, tuple_codes, counts, value_counts, attributes)
+    rows = len(frame) if weights is None else int(weights.sum())
+    return EncodedTable(list(quasi_identifiers), used, rows, groups.class_of, tuple_codes, counts, value_counts, attributes)
 
 
-def _encode_sensitive(series: pd.Series, name: str, hierarchy: Hierarchy | None, row_tuple: np.ndarray, tuples: int) -> SensitiveAttribute:
+def _encode_sensitive(
+    series: pd.Series, name: str, hierarchy: Hierarchy | None, row_tuple: np.ndarray, tuples: int, weights: np.ndarray | None
+) -> SensitiveAttribute:
     array = column_strings(series)
     distinct = distinct_strings(array)
     labels = natural_order(np.append(distinct, MISSING) if array.null_count else distinct)
@@ -209,12 +217,12 @@ def _encode_sensitive(series: pd.Series, name: str, hierarchy: Hierarchy | None,
     codes = _positions(array, labels).fill_null(width - 1).to_numpy().astype(np.int64)
     if hierarchy is not None:
         hierarchy, _ = encode_column(pd.Series(labels, dtype=object), hierarchy)
-    groups = group_keys(row_tuple.astype(np.int64) * width + codes, tuples * width)
+    groups = group_keys(row_tuple.astype(np.int64) * width + codes, tuples * width, weights)
     reps = groups.reps
     return SensitiveAttribute(
         name=name,
         labels=labels,
-        distribution=np.bincount(codes, minlength=width).astype(np.int64),
+        distribution=np.bincount(codes, weights=weights, minlength=width).astype(np.int64),
         pair_tuple=row_tuple[reps].astype(np.int64),
         pair_value=codes[reps],
         pair_count=groups.totals,

@@ -52,9 +52,13 @@ def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None) -> dict
     return hierarchies
 
 
-def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy) -> PrivacyResult:
+def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy, weights: np.ndarray | None = None) -> PrivacyResult:
     """Generalize (and suppress) the quasi-identifiers so every privacy target of the policy holds,
     with the least information loss (`algorithm: optimal`) or by Mondrian partitioning.
+
+    `weights` (one count per row) lets `frame` be a histogram of distinct tuples rather than the
+    rows themselves (see `encode_table`): the search, its summary and the suppression are then
+    those of the rows counted, and the result's frame and mask are per distinct tuple.
 
     Raises PrivacyTargetNotMet when no transformation is acceptable, InputDataError when a value
     is missing from its hierarchy, ConfigurationError when a hierarchy is inconsistent.
@@ -68,7 +72,9 @@ def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy) -> PrivacyR
         raise ConfigurationError("generalization needs a 'privacy' section and at least one quasi_identifier")
     hierarchies = build_hierarchies(policy, frame)
     sensitive_names = [c.attribute for c in (privacy.l_diversity, privacy.t_closeness) if c is not None]
-    table = encode_table(frame, hierarchies, policy.quasi_identifiers, {name: hierarchies.get(name) for name in sensitive_names})
+    table = encode_table(
+        frame, hierarchies, policy.quasi_identifiers, {name: hierarchies.get(name) for name in sensitive_names}, weights
+    )
     if privacy.k is not None and privacy.k > table.rows:
         raise PrivacyTargetNotMet(f"k={privacy.k} is larger than the number of rows ({table.rows}); no generalization can meet it")
     criteria = build_criteria(privacy, table.sensitive)
