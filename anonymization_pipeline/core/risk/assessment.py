@@ -37,7 +37,7 @@ class RiskAssessment:
     summary: dict = field(default_factory=dict)
 
 
-def _sensitive_figures(classes: EquivalenceClasses, frame: pd.DataFrame, policy: Policy) -> dict[str, dict]:
+def _sensitive_figures(classes: EquivalenceClasses, frame: pd.DataFrame, policy: Policy, weights: np.ndarray | None) -> dict[str, dict]:
     """l achieved (each variant) and t achieved (each distance) for every sensitive column published."""
     privacy = policy.privacy
     target_l = privacy.l_diversity if privacy else None
@@ -45,7 +45,7 @@ def _sensitive_figures(classes: EquivalenceClasses, frame: pd.DataFrame, policy:
     trees = hierarchy_tables(column_hierarchies(policy, frame, attributes), frame)
     figures = {}
     for name in attributes:
-        counts = diversity.sensitive_counts(classes.row_class, frame[name], classes.count)
+        counts = diversity.sensitive_counts(classes.row_class, frame[name], classes.count, weights)
         c = target_l.c if target_l is not None and target_l.attribute == name else None
         tree = trees.get(name)
         figures[name] = {
@@ -122,8 +122,13 @@ def _failures(summary: dict, policy: Policy) -> list[str]:
     return failures
 
 
-def assess_risk(frame: pd.DataFrame, policy: Policy, privacy_summary: dict | None = None) -> RiskAssessment:
+def assess_risk(
+    frame: pd.DataFrame, policy: Policy, privacy_summary: dict | None = None, weights: np.ndarray | None = None
+) -> RiskAssessment:
     """Measure the candidate output against the policy's privacy and risk targets.
+
+    With `weights`, `frame` is a histogram of distinct published rows (quasi-identifiers and
+    sensitive columns) and each row stands for that many records, as the Spark engine counts them.
 
     `frame` has the quasi-identifiers generalized (suppressed cells `*`). `privacy_summary` is the
     privacy stage's summary; its figures are carried into the result for cross-reading.
@@ -139,12 +144,12 @@ def assess_risk(frame: pd.DataFrame, policy: Policy, privacy_summary: dict | Non
     missing = [name for name in columns if name not in frame.columns]
     if missing:
         raise InputDataError(f"the output has no quasi-identifier column {missing[0]!r}")
-    classes = equivalence_classes(frame, columns)
+    classes = equivalence_classes(frame, columns, weights)
     sizes = classes.sizes
     risk = policy.risk
     summary = {
         "quasi_identifiers": list(columns),
-        "rows": len(frame),
+        "rows": len(frame) if weights is None else int(weights.sum()),
         "rows_assessed": classes.rows,
         "suppressed_rows": classes.suppressed_rows,
         "equivalence_classes": classes.count,
@@ -157,7 +162,7 @@ def assess_risk(frame: pd.DataFrame, policy: Policy, privacy_summary: dict | Non
         "class_size_distribution": size_distribution(sizes),
         "records_by_risk_band": records_by_risk_band(sizes),
         "k_achieved": int(sizes.min()) if len(sizes) else None,
-        "sensitive": _sensitive_figures(classes, frame, policy),
+        "sensitive": _sensitive_figures(classes, frame, policy, weights),
         "prosecutor": prosecutor_risk(sizes, risk.record_risk_threshold),
         "journalist": _journalist(frame, classes, policy),
         "population_uniqueness": population_uniqueness(sizes, risk.sampling_fraction),

@@ -75,8 +75,9 @@ def combine_codes(code_columns: list[np.ndarray], rows: int) -> np.ndarray:
     return dense.astype(np.int64, copy=False)
 
 
-def equivalence_classes(frame: pd.DataFrame, columns: list[str]) -> EquivalenceClasses:
-    """Group the rows of `frame` by the values of `columns`.
+def equivalence_classes(frame: pd.DataFrame, columns: list[str], weights: np.ndarray | None = None) -> EquivalenceClasses:
+    """Group the rows of `frame` by the values of `columns`; with `weights` each row stands for
+    that many records (a histogram of distinct rows, as a distributed group-by returns it).
 
     >>> classes = equivalence_classes(pd.DataFrame({"age": ["2*", "2*", "*"], "zip": ["1*", "1*", "*"]}), ["age", "zip"])
     >>> classes.sizes.tolist(), classes.suppressed_rows
@@ -100,5 +101,7 @@ def equivalence_classes(frame: pd.DataFrame, columns: list[str]) -> EquivalenceC
     row_class = np.full(rows, -1, dtype=np.int64)
     dense, _ = pd.factorize(keys[kept])
     row_class[kept] = dense
-    sizes = np.bincount(dense, minlength=int(dense.max()) + 1 if len(dense) else 0)
-    return EquivalenceClasses(row_class=row_class, sizes=sizes.astype(np.int64), suppressed_rows=int(suppressed.sum()))
+    kept_weights = None if weights is None else weights[kept]
+    sizes = np.bincount(dense, weights=kept_weights, minlength=int(dense.max()) + 1 if len(dense) else 0)
+    suppressed_rows = int(suppressed.sum()) if weights is None else int(weights[suppressed].sum())
+    return EquivalenceClasses(row_class=row_class, sizes=sizes.astype(np.int64), suppressed_rows=suppressed_rows)

@@ -29,8 +29,9 @@ class SensitiveCounts:
     values: pd.Index
 
 
-def sensitive_counts(row_class: np.ndarray, sensitive: pd.Series, classes: int) -> SensitiveCounts:
-    """Count the sensitive values inside each class (sorted by class, then value code).
+def sensitive_counts(row_class: np.ndarray, sensitive: pd.Series, classes: int, weights: np.ndarray | None = None) -> SensitiveCounts:
+    """Count the sensitive values inside each class (sorted by class, then value code); with
+    `weights` each row counts that many times.
 
     >>> counts = sensitive_counts(np.array([0, 0, 1]), pd.Series(["a", "b", "a"]), 2)
     >>> counts.pair_class.tolist(), counts.pair_count.tolist()
@@ -39,7 +40,9 @@ def sensitive_counts(row_class: np.ndarray, sensitive: pd.Series, classes: int) 
     codes, values = column_codes(sensitive)
     kept = row_class >= 0
     width = max(len(values), 1)
-    pairs, counts = np.unique(row_class[kept] * width + codes[kept], return_counts=True)
+    pairs, inverse, counts = np.unique(row_class[kept] * width + codes[kept], return_inverse=True, return_counts=True)
+    if weights is not None:
+        counts = np.bincount(inverse.ravel(), weights=weights[kept], minlength=len(pairs)).astype(np.int64)
     pair_class = pairs // width
     return SensitiveCounts(
         pair_class=pair_class,
