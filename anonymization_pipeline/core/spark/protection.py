@@ -95,6 +95,11 @@ def _output_schema(source: pa.Schema, protected: pa.Schema, columns: list[str]) 
     return pa.schema([*fields, pa.field(STATS, pa.string())])
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar in an operator's counts, as the Python number JSON can hold."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 class _BatchProtector:
     """What runs on an executor: the policy, the columns, the shipped subkeys and the output schema."""
 
@@ -113,7 +118,7 @@ class _BatchProtector:
             policy = self._seeded(partition, index)
             protected, applied = _apply_operators(batch.to_pandas(), policy, self.columns, self.keys)
             table = pa.Table.from_pandas(protected, preserve_index=False)
-            stats = pa.array([json.dumps(applied), *([None] * (batch.num_rows - 1))], type=pa.string())
+            stats = pa.array([json.dumps(applied, default=_plain), *([None] * (batch.num_rows - 1))], type=pa.string())
             yield from table.append_column(STATS, stats).select(self.schema.names).cast(self.schema).to_batches()
 
     def _seeded(self, partition: int, index: int) -> Policy:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 
 from pyspark.sql import SparkSession
 
@@ -41,6 +42,15 @@ def java_available() -> bool:
     return bool(home and os.path.exists(os.path.join(home, "bin", "java"))) or shutil.which("java") is not None
 
 
+def use_this_interpreter() -> None:
+    """Make local Python workers run this interpreter (with this package), unless PYSPARK_PYTHON says otherwise.
+
+    >>> use_this_interpreter(); os.environ[PYTHON_VARIABLE] != ""
+    True
+    """
+    os.environ.setdefault(PYTHON_VARIABLE, sys.executable)
+
+
 def spark_session(master: str | None = None, settings: dict[str, str] | None = None) -> SparkSession:
     """The active session, or a new one for `master` (else the environment's, else `local[*]`).
 
@@ -49,6 +59,8 @@ def spark_session(master: str | None = None, settings: dict[str, str] | None = N
     >>> spark_session("local[2]", {"spark.sql.shuffle.partitions": "4"}).conf.get("spark.sql.shuffle.partitions")  # doctest: +SKIP
     '4'
     """
+    # PySpark 4 warns on every conversion under pandas 3, which this engine is tested with
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     remote = os.environ.get(REMOTE_VARIABLE)
     builder = SparkSession.builder.appName(APP_NAME)
     if remote and master is None:
@@ -56,7 +68,7 @@ def spark_session(master: str | None = None, settings: dict[str, str] | None = N
     else:
         if not java_available():
             raise ConfigurationError("engine spark: no Java runtime found (install Java 17 or set JAVA_HOME, or set SPARK_REMOTE)")
-        os.environ.setdefault(PYTHON_VARIABLE, sys.executable)  # local workers run this interpreter, with this package
+        use_this_interpreter()
         builder = builder.master(master or os.environ.get(MASTER_VARIABLE, DEFAULT_MASTER))
     for name, value in {**ENGINE_SETTINGS, **(settings or {})}.items():
         builder = builder.config(name, value)
