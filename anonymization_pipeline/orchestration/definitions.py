@@ -26,6 +26,10 @@ from anonymization_pipeline.orchestration.sensors import build_escalation_sensor
 
 def build_definitions(policy_path: str) -> dg.Definitions:
     policy = load_policy(policy_path)
+    if policy.engine == "spark":
+        from anonymization_pipeline.orchestration.spark_resources import spark_definitions
+
+        return spark_definitions(policy_path)
     return dg.Definitions(
         assets=pipeline_assets(policy),
         asset_checks=PIPELINE_CHECKS,
