@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 
 from pyspark.sql import DataFrame
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from anonymization_pipeline.core.errors import ConfigurationError, OutputError
@@ -90,7 +91,7 @@ def _write_jdbc(frame: DataFrame, location: SqlLocation) -> None:
         frame.write.format("jdbc").options(**jdbc_options(location.url), dbtable=qualified).mode("error").save()
         with connect(engine, location.url, OutputError) as connection, connection.begin():
             _swap_in(connection, staging, name, schema)
-    except (SQLAlchemyError, Exception) as error:
+    except Exception as error:  # a Spark or database failure alike: clean up, keep the old table
         _drop_staging(engine, location, qualified)
         reason = database_problem(error) if isinstance(error, SQLAlchemyError) else type(error).__name__
         raise OutputError(f"cannot write {describe_location(location)}: {reason}; the previous table is unchanged") from None
@@ -98,7 +99,7 @@ def _write_jdbc(frame: DataFrame, location: SqlLocation) -> None:
         engine.dispose()
 
 
-def _drop_staging(engine, location: SqlLocation, qualified: str) -> None:
+def _drop_staging(engine: Engine, location: SqlLocation, qualified: str) -> None:
     try:
         with connect(engine, location.url, OutputError) as connection, connection.begin():
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {qualified}")
