@@ -7,8 +7,6 @@ metadata and report as the pandas graph's last asset. Where Spark runs is the re
 configuration (`spark.master`, or `SPARK_REMOTE` for Spark Connect), not the policy's.
 """
 
-from __future__ import annotations
-
 import os
 from typing import Any
 
