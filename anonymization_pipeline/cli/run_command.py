@@ -12,6 +12,7 @@ from typing import Any
 from anonymization_pipeline.cli.timings import CLOCK, record_stages, timed
 from anonymization_pipeline.core.errors import AnonymizerError, ConfigurationError, OutputError, PrivacyTargetNotMet
 from anonymization_pipeline.core.policy import Policy, load_policy
+from anonymization_pipeline.core.policy.engine import ENGINES
 
 
 class StepFailed(AnonymizerError):
@@ -35,6 +36,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", help="folder for report.json and report.md")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success (no stage log either)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--engine", choices=ENGINES, help="run on this engine instead of the policy's (spark: see examples/deployment)")
     parser.add_argument(
         "--date",
         action="append",
@@ -48,6 +50,10 @@ def run_policy(args: argparse.Namespace) -> int:
     with timed("load and validate the policy"):
         policy = load_policy(args.policy)
         days = _days_to_read(policy, args.dates or [])
+    if (getattr(args, "engine", None) or policy.engine) == "spark":
+        from anonymization_pipeline.cli.spark_run import run_on_spark  # pyspark loads only for a Spark run
+
+        return run_on_spark(args, policy)
 
     with timed("import the pipeline and Dagster"):
         from anonymization_pipeline.core.pipeline.publish import assessment_directory

@@ -40,6 +40,10 @@ class PolicyComponent(dg.Component, dg.Model, dg.Resolvable):
 
 
 def dataset_definitions(spec: DatasetSpec) -> dg.Definitions:
+    if spec.policy.engine == "spark":
+        from anonymization_pipeline.orchestration.spark_resources import spark_dataset_definitions  # pyspark only here
+
+        return spark_dataset_definitions(spec)
     job = build_job(spec)
     dp_assets, dp_checks = dp_definitions(spec)
     return dg.Definitions(

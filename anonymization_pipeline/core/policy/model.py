@@ -31,6 +31,7 @@ from pydantic import (
 from anonymization_pipeline.core.operators import OperatorParameterError, get_operator, operator_names
 from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.core.policy.operations import Owners, Schedule, Tags
+from anonymization_pipeline.core.policy.engine import Engine
 
 GENERALIZE = "generalize"
 
@@ -476,6 +477,7 @@ class Policy(StrictModel):
     owners: Owners = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
     _source_sha256: str | None = PrivateAttr(None)
+    engine: Engine = "pandas"
 
     @model_validator(mode="after")
     def _attack_on_quasi_identifiers(self) -> Policy:

@@ -112,8 +112,15 @@ class PublishedClasses:
         return out
 
 
-def published_classes(frame: pd.DataFrame, columns: list[str], attributes: dict[str, SensitiveAttribute] | None = None) -> PublishedClasses:
+def published_classes(
+    frame: pd.DataFrame,
+    columns: list[str],
+    attributes: dict[str, SensitiveAttribute] | None = None,
+    weights: np.ndarray | None = None,
+) -> PublishedClasses:
     """Group the rows of `frame` by the cells of `columns` and count each attribute's values per class.
+    With `weights` each row stands for that many records (a histogram of distinct published rows,
+    as a distributed group-by returns it).
 
     Missing cells are a value of their own. A row whose every cell is `*` is suppressed and left
     out, as ARX does, unless every row is `*` (then the whole table is one class).
@@ -136,12 +143,14 @@ def published_classes(frame: pd.DataFrame, columns: list[str], attributes: dict[
         suppressed = np.zeros(rows, dtype=bool)
     kept = np.flatnonzero(~suppressed)
     key, space = combine_codes([c[kept] for c in codes], cards, len(kept))
-    groups = group_keys(key, space)
+    kept_weights = None if weights is None else weights[kept]
+    groups = group_keys(key, space, kept_weights)
     row_class = np.full(rows, -1, dtype=np.int64)
     row_class[kept] = groups.class_of
     pairs = {
-        name: count_pairs(groups.class_of, attribute.codes(frame[name].iloc[kept]), groups.count, attribute.width)
+        name: count_pairs(groups.class_of, attribute.codes(frame[name].iloc[kept]), groups.count, attribute.width, kept_weights)
         for name, attribute in (attributes or {}).items()
     }
     classes = EquivalenceClasses((), np.zeros(0, dtype=np.int64), groups.totals, pairs)
-    return PublishedClasses(classes, row_class, int(suppressed.sum()))
+    suppressed_rows = int(suppressed.sum()) if weights is None else int(weights[suppressed].sum())
+    return PublishedClasses(classes, row_class, suppressed_rows)

@@ -133,8 +133,11 @@ class SensitiveAttribute:
         return codes
 
 
-def sensitive_attribute(series: pd.Series, name: str, hierarchy: Hierarchy | None) -> SensitiveAttribute:
-    """The reference of a sensitive column: its distinct values in natural order and their counts.
+def sensitive_attribute(
+    series: pd.Series, name: str, hierarchy: Hierarchy | None, weights: np.ndarray | None = None
+) -> SensitiveAttribute:
+    """The reference of a sensitive column: its distinct values in natural order and their counts
+    (each row counted `weights` times when given).
 
     >>> sensitive_attribute(pd.Series(["b", "a", "b"]), "s", None).distribution.tolist()
     [1, 2]
@@ -145,7 +148,9 @@ def sensitive_attribute(series: pd.Series, name: str, hierarchy: Hierarchy | Non
     if hierarchy is not None:
         hierarchy, _ = encode_column(pd.Series(labels, dtype=object), hierarchy)
     attribute = SensitiveAttribute(name, labels, np.zeros(len(labels), dtype=np.int64), hierarchy)
-    return replace(attribute, distribution=np.bincount(attribute.codes(series), minlength=len(labels)).astype(np.int64))
+    return replace(
+        attribute, distribution=np.bincount(attribute.codes(series), weights=weights, minlength=len(labels)).astype(np.int64)
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,11 +203,15 @@ def encode_table(
     hierarchies: dict[str, Hierarchy],
     quasi_identifiers: list[str],
     sensitive: dict[str, Hierarchy | None],
+    weights: np.ndarray | None = None,
 ) -> EncodedTable:
     """Encode `frame`'s quasi-identifiers and sensitive columns once.
 
     `sensitive` maps each sensitive attribute a criterion uses to its hierarchy (or None); the
-    frame's own distribution of each is the reference.
+    frame's own distribution of each is the reference. `weights` (int64, one per row) makes each
+    row stand for that many records: a frame of distinct tuples with their counts, as a
+    distributed group-by returns it, encodes to the same table as the rows it counts (`rows` is
+    then the sum of the weights).
 
     >>> encode_table(frame, hierarchies, ["sex", "age"], {}).tuples  # doctest: +SKIP
     1234
@@ -214,10 +223,14 @@ def encode_table(
     used = [h for h, _ in encoded]
     row_codes = [codes for _, codes in encoded]
     key, space = combine_codes(row_codes, [len(h.values) for h in used], len(frame))
-    groups = group_keys(key, space)
+    groups = group_keys(key, space, weights)
     counts = groups.totals
     tuple_codes = np.array([codes[groups.reps] for codes in row_codes], dtype=np.int32).reshape(len(used), groups.count)
-    value_counts = [np.bincount(codes, minlength=len(h.values)).astype(np.int64) for h, codes in zip(used, row_codes)]
-    attributes = {name: sensitive_attribute(frame[name], name, hierarchy) for name, hierarchy in sensitive.items()}
-    pairs = {name: count_pairs(groups.class_of, attribute.codes(frame[name]), groups.count, attribute.width) for name, attribute in attributes.items()}
-    return EncodedTable(list(quasi_identifiers), used, len(frame), groups.class_of, tuple_codes, counts, value_counts, attributes, pairs)
+    value_counts = [np.bincount(codes, weights=weights, minlength=len(h.values)).astype(np.int64) for h, codes in zip(used, row_codes)]
+    attributes = {name: sensitive_attribute(frame[name], name, hierarchy, weights) for name, hierarchy in sensitive.items()}
+    pairs = {
+        name: count_pairs(groups.class_of, attribute.codes(frame[name]), groups.count, attribute.width, weights)
+        for name, attribute in attributes.items()
+    }
+    rows = len(frame) if weights is None else int(weights.sum())
+    return EncodedTable(list(quasi_identifiers), used, rows, groups.class_of, tuple_codes, counts, value_counts, attributes, pairs)

@@ -57,11 +57,15 @@ def build_hierarchies(policy: Policy, frame: pd.DataFrame | None = None, names: 
     return hierarchies
 
 
-def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy) -> PrivacyResult:
+def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy, weights: np.ndarray | None = None) -> PrivacyResult:
     """Generalize (and suppress) the quasi-identifiers so every privacy target of the policy holds,
     with the least information loss (`algorithm: optimal`) or by Mondrian partitioning. The
     criteria measure the sensitive attributes' published values (`measured_values`) against the
     input's distribution of them; the returned frame keeps the raw values for the sensitive stage.
+
+    `weights` (one count per row) lets `frame` be a histogram of distinct tuples rather than the
+    rows themselves (see `encode_table`): the search, its summary and the suppression are then
+    those of the rows counted, and the result's frame and mask are per distinct tuple.
 
     Raises PrivacyTargetNotMet when no transformation is acceptable, InputDataError when a value
     is missing from its hierarchy, ConfigurationError when a hierarchy is inconsistent.
@@ -76,7 +80,7 @@ def anonymize_quasi_identifiers(frame: pd.DataFrame, policy: Policy) -> PrivacyR
     measured = measured_values(frame, policy)
     hierarchies = build_hierarchies(policy, measured)
     sensitive = {name: hierarchies.get(name) for name in sensitive_names(privacy)}
-    table = encode_table(measured, hierarchies, policy.quasi_identifiers, sensitive)
+    table = encode_table(measured, hierarchies, policy.quasi_identifiers, sensitive, weights)
     if privacy.k is not None and privacy.k > table.rows:
         raise PrivacyTargetNotMet(f"k={privacy.k} is larger than the number of rows ({table.rows}); no generalization can meet it")
     criteria = build_criteria(privacy, table.sensitive)

@@ -75,9 +75,12 @@ class Measurement:
         return results
 
 
-def measure_published(frame: pd.DataFrame, policy: Policy, reference: pd.DataFrame | None = None) -> Measurement:
+def measure_published(
+    frame: pd.DataFrame, policy: Policy, reference: pd.DataFrame | None = None, weights: np.ndarray | None = None
+) -> Measurement:
     """Regroup `frame` on the quasi-identifiers and build the criteria over the sensitive columns it
-    publishes, each against `reference` (the raw input) or, without it, against `frame`.
+    publishes, each against `reference` (the raw input) or, without it, against `frame`. With
+    `weights`, `frame` is a histogram of distinct published rows, each standing for that many.
 
     >>> measure_published(published, policy, raw).results()[0].passed  # doctest: +SKIP
     True
@@ -92,8 +95,9 @@ def measure_published(frame: pd.DataFrame, policy: Policy, reference: pd.DataFra
         reference = measured_values(reference, policy, [name for name in measurable if name in reference.columns])
     sources = {name: reference[name] if reference is not None and name in measurable and name in reference.columns else frame[name] for name in names}
     hierarchies = build_hierarchies(policy, pd.DataFrame(sources), names)
-    attributes = {name: _attribute(sources[name], name, hierarchies.get(name), policy) for name in names}
-    classes = published_classes(frame, columns, attributes)
+    own_weights = None if reference is not None else weights
+    attributes = {name: _attribute(sources[name], name, hierarchies.get(name), policy, own_weights) for name in names}
+    classes = published_classes(frame, columns, attributes, weights)
     criteria, problems = [], []
     if policy.privacy is not None:
         absent = [s.attribute for s in policy.privacy.attribute_criteria().values() if s.attribute not in attributes]
@@ -106,13 +110,15 @@ def measure_published(frame: pd.DataFrame, policy: Policy, reference: pd.DataFra
     return Measurement(classes, attributes, criteria, problems)
 
 
-def _attribute(series: pd.Series, name: str, hierarchy: Hierarchy | None, policy: Policy) -> SensitiveAttribute:
+def _attribute(
+    series: pd.Series, name: str, hierarchy: Hierarchy | None, policy: Policy, weights: np.ndarray | None = None
+) -> SensitiveAttribute:
     """The attribute's reference; a hierarchy that misses some of its values is only an error where
     hierarchical t-closeness needs it (elsewhere it only feeds a figure of the report)."""
     try:
-        return sensitive_attribute(series, name, hierarchy)
+        return sensitive_attribute(series, name, hierarchy, weights)
     except InputDataError:
         closeness = policy.privacy.t_closeness if policy.privacy else None
         if closeness is not None and closeness.attribute == name and closeness.distance == "hierarchical":
             raise
-        return sensitive_attribute(series, name, None)
+        return sensitive_attribute(series, name, None, weights)

@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from anonymization_pipeline.core.io import AnyLocation, describe_location, iter_batches
 from anonymization_pipeline.core.operators.columns import text_array
 
 DEFAULT_SAMPLE_SIZE = 1_000

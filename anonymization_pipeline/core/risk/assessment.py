@@ -99,12 +99,20 @@ def _failures(summary: dict, policy: Policy, measurement: Measurement, criteria:
     return failures
 
 
-def assess_risk(frame: pd.DataFrame, policy: Policy, privacy_summary: dict | None = None, reference: pd.DataFrame | None = None) -> RiskAssessment:
+def assess_risk(
+    frame: pd.DataFrame,
+    policy: Policy,
+    privacy_summary: dict | None = None,
+    reference: pd.DataFrame | None = None,
+    weights: np.ndarray | None = None,
+) -> RiskAssessment:
     """Measure the candidate output against the policy's privacy and risk targets.
 
     `frame` has the quasi-identifiers generalized (suppressed cells `*`). `reference` is the raw
     input the sensitive distributions are measured against (default: `frame` itself).
     `privacy_summary` is the privacy stage's summary; its figures are carried into the result.
+    With `weights`, `frame` is a histogram of distinct published rows (quasi-identifiers and
+    sensitive columns) and each row stands for that many records, as the Spark engine counts them.
 
     >>> from anonymization_pipeline.core.policy import validate_policy
     >>> policy = validate_policy({"version": 1, "dataset": {"name": "d", "input": {"format": "csv", "path": "/in.csv"},
@@ -113,7 +121,7 @@ def assess_risk(frame: pd.DataFrame, policy: Policy, privacy_summary: dict | Non
     >>> assess_risk(pd.DataFrame({"age": ["[0-50)", "[0-50)", "[50-100)"]}), policy).failures[0]
     'k-anonymity: the smallest class has 1 records; the policy requires k = 2'
     """
-    measurement = measure_published(frame, policy, reference)
+    measurement = measure_published(frame, policy, reference, weights)
     classes = measurement.classes
     criteria = measurement.results()
     columns = policy.quasi_identifiers
@@ -121,7 +129,7 @@ def assess_risk(frame: pd.DataFrame, policy: Policy, privacy_summary: dict | Non
     risk = policy.risk
     summary = {
         "quasi_identifiers": list(columns),
-        "rows": len(frame),
+        "rows": len(frame) if weights is None else int(weights.sum()),
         "rows_assessed": classes.rows,
         "suppressed_rows": classes.suppressed_rows,
         "equivalence_classes": classes.count,

@@ -1,0 +1,55 @@
+"""The publication checks of a Spark table, read from what Spark counted: the suite's results
+in the shape `core.validation.validate_published` gives them (expectation, columns, success,
+statistics), so reports and Dagster checks read both engines alike.
+
+Schema and row count come from the published DataFrame; k, l and t from the class counts the
+risk assessment measured on it; the leak check from keyed digests compared in Spark.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anonymization_pipeline.core.policy import Policy
+from anonymization_pipeline.core.risk.assessment import TOLERANCE
+from anonymization_pipeline.core.validation.suite import expected_columns, expected_rows
+
+
+def _result(expectation: str, columns: list[str], success: bool, **statistics: Any) -> dict[str, Any]:
+    return {"expectation": expectation, "columns": columns, "success": bool(success), "statistics": statistics, "raised_exception": False}
+
+
+def publication_checks(
+    policy: Policy, columns: list[str], rows: int, rows_in: int, suppressed_rows: int, risk: dict, leaks: dict[str, int]
+) -> list[dict[str, Any]]:
+    """One result per check, as the Great Expectations suite names them.
+
+    >>> publication_checks(policy, ["age"], 10, 10, 0, risk, {"age": 0})[0]["expectation"]  # doctest: +SKIP
+    'expect_table_columns_to_match_set'
+    """
+    qis = policy.quasi_identifiers
+    expected = expected_rows(policy, rows_in, suppressed_rows)
+    results = [
+        _result("expect_table_columns_to_match_set", [], set(columns) == set(expected_columns(policy)), observed_value_count=len(columns)),
+        _result("expect_table_row_count_to_equal", [], rows == expected, observed_value=rows),
+    ]
+    privacy = policy.privacy
+    if privacy is not None and privacy.k:
+        achieved = risk["k_achieved"]
+        results.append(
+            _result("expect_quasi_identifiers_to_be_k_anonymous", qis, achieved is None or achieved >= privacy.k, observed_value=achieved)
+        )
+    for target, prefix, expectation in (
+        (privacy.l_diversity if privacy else None, "l", "expect_sensitive_attribute_to_be_l_diverse"),
+        (privacy.t_closeness if privacy else None, "t", "expect_sensitive_attribute_to_be_t_close"),
+    ):
+        if target is None:
+            continue
+        variant = target.variant if prefix == "l" else target.distance
+        achieved = risk["sensitive"].get(target.attribute, {}).get(f"{prefix}_{variant}")
+        limit = target.l if prefix == "l" else target.t
+        passed = achieved is not None and (achieved + TOLERANCE >= limit if prefix == "l" else achieved <= limit + TOLERANCE)
+        results.append(_result(expectation, qis, passed, observed_value=achieved))
+    for name, matches in leaks.items():
+        results.append(_result("expect_column_values_to_not_contain_raw_identifiers", [name], matches == 0, observed_value=matches))
+    return results

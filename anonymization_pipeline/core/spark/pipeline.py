@@ -1,0 +1,203 @@
+"""The whole pipeline on Spark: the same stages, audit records, checks and report as the pandas
+engine (`core.pipeline.run.anonymize`), with the rows kept in Spark.
+
+What comes to the driver is bounded by distinct values, never by rows: the histogram of distinct
+quasi-identifier tuples (for the search), the histogram of published classes (for the risk models
+and checks), one line of operator counts per Arrow batch, and figures.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+
+from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
+from anonymization_pipeline.core.io import AnyLocation, describe_location
+from anonymization_pipeline.core.keys import KeyProvider
+from anonymization_pipeline.core.pipeline.classification import classify_fields
+from anonymization_pipeline.core.pipeline.publish import assessment_directory
+from anonymization_pipeline.core.pipeline.report import build_report, write_report
+from anonymization_pipeline.core.pipeline.stage_output import StageOutput
+from anonymization_pipeline.core.pipeline.stages import (
+    IDENTIFIERS_PROTECTED,
+    QUASI_IDENTIFIERS_GENERALIZED,
+    RAW_RECORDS,
+    SENSITIVE_PROTECTED,
+    RISK_MODEL_EXPECTATIONS,
+    row_accounting,
+)
+from anonymization_pipeline.core.policy import FieldClass, Policy
+from anonymization_pipeline.core.risk import assess_risk
+from anonymization_pipeline.core.spark.checks import publication_checks
+from anonymization_pipeline.core.spark.errors import executor_errors
+from anonymization_pipeline.core.spark.fingerprint import spark_fingerprint
+from anonymization_pipeline.core.spark.generalization import generalize
+from anonymization_pipeline.core.spark.histogram import histogram
+from anonymization_pipeline.core.spark.leaks import raw_identifier_matches
+from anonymization_pipeline.core.spark.protection import STATS, operator_stats, protect_columns
+from anonymization_pipeline.core.spark.reading import read_location
+from anonymization_pipeline.core.spark.writing import write_location
+
+
+@dataclass(frozen=True)
+class SparkResult:
+    """The publishable rows (kept in Spark's memory: call `unpersist` when done with them), the
+    report (the same dict as report.json), and the assessment it passed."""
+
+    data: DataFrame
+    report: dict[str, Any]
+    assessment: dict[str, Any]
+    distinct_tuples: int
+    records: StageOutput = field(repr=False)
+    cached: DataFrame = field(repr=False)
+
+    def unpersist(self) -> None:
+        """Release the published rows from Spark's memory and disk cache."""
+        self.cached.unpersist()
+
+
+def anonymize_spark(frame: DataFrame, policy: Policy, keys: KeyProvider | None = None, source: str = "a Spark DataFrame") -> SparkResult:
+    """Run every stage on `frame`; raise PrivacyTargetNotMet (nothing returned) when a target is missed.
+
+    >>> result = anonymize_spark(spark.read.parquet("users.parquet"), policy)  # doctest: +SKIP
+    >>> result.report["privacy"]["k_achieved"] >= 5  # doctest: +SKIP
+    True
+    """
+    result = _assessed(frame, policy, keys, source)
+    _gate(result)
+    return result
+
+
+def _assessed(frame: DataFrame, policy: Policy, keys: KeyProvider | None, source: str) -> SparkResult:
+    with executor_errors():
+        records, cached, distinct_tuples = _protect_and_generalize(frame, policy, keys, source)
+        published = cached.drop(STATS)
+        assessment = assess_published(records, published, frame, policy)
+    report = build_report(records, assessment, policy, output=None)
+    return SparkResult(published, report, assessment, distinct_tuples, records, cached)
+
+
+def _gate(result: SparkResult) -> None:
+    """Write–audit–publish: a candidate that failed its assessment is released and refused."""
+    if not result.assessment["passed"]:
+        result.unpersist()
+        raise PrivacyTargetNotMet("not published: " + "; ".join(result.assessment["failures"]))
+
+
+def run_spark(
+    spark: SparkSession, policy: Policy, source: AnyLocation, output: AnyLocation, report_dir: Path | None, keys: KeyProvider | None = None
+) -> dict[str, Any]:
+    """Read, anonymize, and publish atomically with its report; a rejection writes its report
+    under `report_dir/assessments/<run id>` and raises PrivacyTargetNotMet, leaving the output as it was.
+
+    >>> run_spark(spark_session(), policy, policy.dataset.input, policy.dataset.output, Path("reports"))  # doctest: +SKIP
+    """
+    result = _assessed(read_location(spark, source), policy, keys, describe_location(source))
+    if not result.assessment["passed"] and report_dir is not None:
+        write_report(result.report, {}, assessment_directory(report_dir, uuid.uuid4().hex))
+    _gate(result)
+    report = result.report | {"status": "published", "output": describe_location(output)}
+    with executor_errors():
+        write_location(result.data, output)
+    result.unpersist()
+    if report_dir is not None:
+        write_report(report, {}, report_dir)
+    return report
+
+
+def _protect_and_generalize(frame: DataFrame, policy: Policy, keys: KeyProvider | None, source: str) -> tuple[StageOutput, DataFrame, int]:
+    classification = classify_fields(list(frame.columns), policy)
+    started = time.perf_counter()
+    identifiers = policy.fields_of(FieldClass.DIRECT_IDENTIFIER)
+    protected = _protected(frame.drop(*classification["dropped_unlisted"]), policy, identifiers, keys)
+    rows_in = protected.count()
+    if rows_in == 0:
+        raise InputDataError(f"the input {source} has no rows")
+    applied = operator_stats(protected) if identifiers else {}
+    audits = {
+        RAW_RECORDS: {"dataset": policy.dataset.name, "source": source, "rows": rows_in, "fingerprint": spark_fingerprint(frame, rows_in)},
+        IDENTIFIERS_PROTECTED: {
+            "rows": rows_in,
+            "classification": classification["fields"],
+            "dropped_unlisted": classification["dropped_unlisted"],
+            "applied": applied,
+            "seconds": _since(started),
+        },
+    }
+    cached_identifiers, protected = protected, protected.drop(STATS)
+    started = time.perf_counter()
+    distinct_tuples = 0
+    generalized = protected
+    privacy = None
+    if policy.quasi_identifiers:
+        generalization = generalize(protected, policy)
+        generalized, privacy, distinct_tuples = generalization.frame, generalization.summary, generalization.distinct_tuples
+    rows_generalized = rows_in - (privacy["suppressed_rows"] if privacy and policy.privacy.suppression == "remove" else 0)
+    audits[QUASI_IDENTIFIERS_GENERALIZED] = {"rows": rows_generalized, "privacy": privacy, "seconds": _since(started)}
+    started = time.perf_counter()
+    others = policy.fields_of(FieldClass.SENSITIVE) + policy.fields_of(FieldClass.NON_SENSITIVE)
+    published = _protected(generalized, policy, others, keys)
+    rows_published = published.count()
+    applied = operator_stats(published) if others else {}
+    cached_identifiers.unpersist()
+    audits[SENSITIVE_PROTECTED] = {"rows": rows_published, "applied": applied, "seconds": _since(started)}
+    return StageOutput(_rows_only(rows_published), audits), published, distinct_tuples
+
+
+def _protected(frame: DataFrame, policy: Policy, columns: list[str], keys: KeyProvider | None) -> DataFrame:
+    """The operators of `columns` applied, kept in memory (spilling to disk) for the stages that read it again."""
+    if columns:
+        frame = protect_columns(frame, policy, columns, keys)
+    return frame.persist(StorageLevel.MEMORY_AND_DISK)
+
+
+def _rows_only(rows: int) -> pd.DataFrame:
+    """A frame with `rows` rows and no columns (a RangeIndex costs nothing): the audit trail's
+    row accounting reads `len(records.frame)`, and the rows themselves stay in Spark."""
+    return pd.DataFrame(index=pd.RangeIndex(rows))
+
+
+def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame, policy: Policy) -> dict[str, Any]:
+    """The risk assessment and the publication checks of `published`, from Spark's counts:
+    the same dict as `stages.assess` (without plots, which need the rows)."""
+    started = time.perf_counter()
+    privacy = records.audits[QUASI_IDENTIFIERS_GENERALIZED]["privacy"]
+    sensitive = [name for name in policy.fields_of(FieldClass.SENSITIVE) if name in published.columns]
+    classes = histogram(published, list(dict.fromkeys([*policy.quasi_identifiers, *sensitive])))
+    risk = assess_risk(classes.frame, policy, privacy, weights=classes.counts)
+    identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
+    accounting = row_accounting(records)
+    results = publication_checks(
+        policy,
+        list(published.columns),
+        accounting["rows_published"],
+        accounting["rows_in"],
+        accounting["rows_suppressed"],
+        risk.summary,
+        raw_identifier_matches(raw, identifiers, published),
+    )
+    validation_passed = all(result["success"] for result in results)
+    failures = risk.failures + [
+        f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
+        for result in results
+        if not result["success"] and (risk.passed or result["expectation"] not in RISK_MODEL_EXPECTATIONS)
+    ]
+    return {
+        "passed": risk.passed and validation_passed,
+        "failures": failures,
+        "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": {}},
+        "validation": {"passed": validation_passed, "results": results, "data_docs": None},
+        "plots": {},
+        "seconds": _since(started),
+    }
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 4)

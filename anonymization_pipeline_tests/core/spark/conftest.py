@@ -1,0 +1,31 @@
+"""One local Spark session for the whole test run: small shuffles, no UI, bound to 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark", reason="engine spark needs pyspark")
+
+from anonymization_pipeline.core.spark.session import java_available, spark_session  # noqa: E402
+
+TEST_SETTINGS = {
+    "spark.sql.shuffle.partitions": "4",
+    "spark.default.parallelism": "4",
+    "spark.ui.enabled": "false",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.sql.adaptive.enabled": "false",
+}
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[pyspark.sql.SparkSession]:
+    if not java_available():
+        pytest.skip("engine spark runs on a JVM: no Java runtime found (java on PATH or JAVA_HOME)")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = spark_session("local[2]", TEST_SETTINGS)
+    yield session
+    session.stop()
