@@ -24,13 +24,14 @@ from anonymization_pipeline.core.keys import KeyProvider
 from anonymization_pipeline.core.pipeline.classification import classify_fields
 from anonymization_pipeline.core.pipeline.publish import assessment_directory
 from anonymization_pipeline.core.pipeline.report import build_report, write_report
+from anonymization_pipeline.core.pipeline.report_model import Assessment, RunReport
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.pipeline.stages import (
     IDENTIFIERS_PROTECTED,
     QUASI_IDENTIFIERS_GENERALIZED,
     RAW_RECORDS,
     SENSITIVE_PROTECTED,
-    RISK_MODEL_EXPECTATIONS,
+    candidate_sha256,
     row_accounting,
 )
 from anonymization_pipeline.core.policy import FieldClass, Policy
@@ -53,7 +54,7 @@ class SparkResult:
 
     data: DataFrame
     report: dict[str, Any]
-    assessment: dict[str, Any]
+    assessment: Assessment
     distinct_tuples: int
     records: StageOutput = field(repr=False)
     cached: DataFrame = field(repr=False)
@@ -80,15 +81,15 @@ def _assessed(frame: DataFrame, policy: Policy, keys: KeyProvider | None, source
         records, cached, distinct_tuples = _protect_and_generalize(frame, policy, keys, source)
         published = cached.drop(STATS)
         assessment = assess_published(records, published, frame, policy)
-    report = build_report(records, assessment, policy, output=None)
+    report = build_report(records, assessment, policy, output=None).to_dict()
     return SparkResult(published, report, assessment, distinct_tuples, records, cached)
 
 
 def _gate(result: SparkResult) -> None:
     """Write–audit–publish: a candidate that failed its assessment is released and refused."""
-    if not result.assessment["passed"]:
+    if not result.assessment.passed:
         result.unpersist()
-        raise PrivacyTargetNotMet("not published: " + "; ".join(result.assessment["failures"]))
+        raise PrivacyTargetNotMet("not published: " + "; ".join(result.assessment.failures))
 
 
 def run_spark(
@@ -100,15 +101,15 @@ def run_spark(
     >>> run_spark(spark_session(), policy, policy.dataset.input, policy.dataset.output, Path("reports"))  # doctest: +SKIP
     """
     result = _assessed(read_location(spark, source), policy, keys, describe_location(source))
-    if not result.assessment["passed"] and report_dir is not None:
-        write_report(result.report, {}, assessment_directory(report_dir, uuid.uuid4().hex))
+    if not result.assessment.passed and report_dir is not None:
+        write_report(RunReport.model_validate(result.report), {}, assessment_directory(report_dir, uuid.uuid4().hex))
     _gate(result)
     report = result.report | {"status": "published", "output": describe_location(output)}
     with executor_errors():
         write_location(result.data, output)
     result.unpersist()
     if report_dir is not None:
-        write_report(report, {}, report_dir)
+        write_report(RunReport.model_validate(report), {}, report_dir)
     return report
 
 
@@ -164,9 +165,10 @@ def _rows_only(rows: int) -> pd.DataFrame:
     return pd.DataFrame(index=pd.RangeIndex(rows))
 
 
-def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame, policy: Policy) -> dict[str, Any]:
+def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame, policy: Policy) -> Assessment:
     """The risk assessment and the publication checks of `published`, from Spark's counts:
-    the same dict as `stages.assess` (without plots, which need the rows)."""
+    the same model as `stages.assess` (without plots, which need the rows). Its digest is of the
+    class-count histogram the verdict was reached on."""
     started = time.perf_counter()
     privacy = records.audits[QUASI_IDENTIFIERS_GENERALIZED]["privacy"]
     sensitive = [name for name in policy.fields_of(FieldClass.SENSITIVE) if name in published.columns]
@@ -187,16 +189,16 @@ def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame,
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
         for result in results
-        if not result["success"] and (risk.passed or result["expectation"] not in RISK_MODEL_EXPECTATIONS)
+        if not result["success"] and result.get("criterion") is None
     ]
-    return {
-        "passed": risk.passed and validation_passed,
-        "failures": failures,
-        "risk": risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": {}},
-        "validation": {"passed": validation_passed, "results": results, "data_docs": None},
-        "plots": {},
-        "seconds": _since(started),
-    }
+    return Assessment(
+        candidate_sha256=candidate_sha256(StageOutput(classes.frame.assign(_count=classes.counts))),
+        passed=risk.passed and validation_passed,
+        failures=failures,
+        risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": {}},
+        validation={"passed": validation_passed, "results": results, "data_docs": None},
+        seconds=_since(started),
+    )
 
 
 def _since(started: float) -> float:
