@@ -191,11 +191,11 @@ def _progress_printer(enabled: bool):
         if status == "started":
             started[step] = time.perf_counter()
             if enabled:
-                print(f"… {step}", file=sys.stderr, flush=True)
+                print(f"… {_asset_of(step)}", file=sys.stderr, flush=True)
             return
         seconds = time.perf_counter() - started.get(step, time.perf_counter())
-        CLOCK.record(f"  step {step}", seconds, time.time() - seconds)
+        CLOCK.record(f"  step {_asset_of(step)}", seconds, time.time() - seconds)
         if enabled:
-            print(f"{'✓' if status == 'done' else '✗'} {step} ({seconds:.2f} s)", file=sys.stderr)
+            print(f"{'✓' if status == 'done' else '✗'} {_asset_of(step)} ({seconds:.2f} s)", file=sys.stderr)
 
     return on_step

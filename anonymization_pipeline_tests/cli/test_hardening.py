@@ -124,6 +124,6 @@ def test_an_internal_error_inside_a_step_is_exit_3_with_the_traceback_in_a_log(t
     monkeypatch.setattr(stages, "protect_sensitive", broken)
     assert main(["run", str(case.policy), "--quiet"]) == 3
     line = _one_error_line(capsys)
-    assert line.startswith("error: sensitive_protected: internal error (KeyError); the traceback is in ")
+    assert line.startswith("error: people/sensitive_protected: internal error (KeyError); the traceback is in ")
     (log,) = (tmp_path / "logs").iterdir()
     assert 'raise KeyError("a bug")' in log.read_text() and not case.output.exists()

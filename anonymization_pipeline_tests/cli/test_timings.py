@@ -73,8 +73,8 @@ def test_a_run_lists_its_steps_and_the_parts_of_the_risk_stage(adult_policy_file
     names = [line.rsplit(maxsplit=1)[0].strip() for line in captured.err.splitlines()[1:] if line.startswith("  ")]
     for expected in (
         "load and validate the policy",
-        "step quasi_identifiers_generalized",
-        "step risk_assessment",
+        "step adult/quasi_identifiers_generalized",
+        "step adult/risk_assessment",
         "stage risk_assessment.validation_suite",
         "stage risk_assessment.plots",
         "command run, whole",
