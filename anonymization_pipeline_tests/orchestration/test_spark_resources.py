@@ -22,12 +22,13 @@ def test_a_spark_policy_materializes_the_published_dataset_with_its_audit(tmp_pa
     document = adult_policy_document(tmp_path / "out" / "adult.parquet", engine="spark", privacy={"k": 5, "max_suppression": 0.01})
     policy = tmp_path / "policy.yaml"
     policy.write_text(yaml.safe_dump(document))
-    definitions = build_definitions(str(policy))
-    assert definitions.resolve_asset_graph().get_all_asset_keys() == {dg.AssetKey("anonymized_dataset")}
+    definitions = build_definitions([str(policy)])
+    assert definitions.resolve_asset_graph().get_all_asset_keys() == {dg.AssetKey(["adult", "anonymized_dataset"])}
     job = definitions.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
-    metadata = result.asset_materializations_for_node("anonymized_dataset")[0].metadata
+    [materialization] = [event.asset_materialization for event in result.all_events if event.is_step_materialization]
+    metadata = materialization.metadata
     assert metadata["dagster/row_count"].value == 30162
     assert metadata["status"].value == "published"
     assert json.loads(json.dumps(metadata["privacy"].value))["k_achieved"] >= 5

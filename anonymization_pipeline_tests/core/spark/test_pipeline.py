@@ -14,7 +14,7 @@ from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.spark import anonymize_spark
 from anonymization_pipeline_tests.core.spark.tables import pandas_class_counts, spark_class_counts
 
-USERS_POLICY = Path(__file__).parents[3] / "examples" / "users" / "policy.yaml"
+USERS_POLICY = Path(__file__).parents[3] / "examples" / "policies" / "users.yaml"
 KEYS = KeyProvider.from_keys({"pseudonyms": bytes(range(32))})
 RISK_FIGURES = ("rows", "rows_assessed", "suppressed_rows", "equivalence_classes", "class_sizes", "class_size_distribution",
                 "records_by_risk_band", "k_achieved", "prosecutor", "population_uniqueness", "marketer_success_rate")
