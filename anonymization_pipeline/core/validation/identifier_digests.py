@@ -108,6 +108,21 @@ def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
     return keyed_hashes(normalised(values), key, WHOLE)
 
 
+def distinct_normalised(values: pd.Series) -> tuple[pa.LargeStringArray, np.ndarray]:
+    """(each distinct normalised value, how many rows hold it): every later step runs once per
+    distinct value. Missing values count as empty text, which identifies no one either.
+
+    >>> text, rows = distinct_normalised(pd.Series(["A", "a ", None, ""]))
+    >>> text.to_pylist(), rows.tolist()
+    (['a', ''], [2, 2])
+    """
+    raw = pc.dictionary_encode(pc.fill_null(text_array(values), ""))
+    raw_rows = np.bincount(raw.indices.to_numpy(zero_copy_only=False), minlength=len(raw.dictionary))
+    merged = pc.dictionary_encode(normalised(raw.dictionary))
+    codes = merged.indices.to_numpy(zero_copy_only=False)
+    return merged.dictionary, np.bincount(codes, weights=raw_rows, minlength=len(merged.dictionary)).astype(np.int64)
+
+
 def identifying(text: pa.Array) -> np.ndarray:
     """Which normalised values could identify someone: not empty, not a short number."""
     digits_only = pc.match_substring_regex(text, r"^[0-9]+$")
@@ -123,7 +138,6 @@ class _Numbers:
     (` -.()/+`) between them, not touching a letter (`u_9f1234567890ab` is a word)."""
 
     digits: np.ndarray
-    run_of: np.ndarray
     run_start: np.ndarray
     run_length: np.ndarray
     run_row: np.ndarray
@@ -146,23 +160,21 @@ class _Numbers:
         run_start = np.flatnonzero(starts)
         run_length = np.bincount(run_of[is_digit], minlength=runs)
         word = np.bincount(run_of[is_digit], weights=in_word[is_digit], minlength=runs) > 0
-        rows = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
+        run_row = np.searchsorted(offsets, run_start, side="right") - 1
         digits = np.where(is_digit, data - ord("0"), 0).astype(np.uint64)
-        return cls(digits, run_of, run_start, run_length, rows[run_start], word)
+        return cls(digits, run_start, run_length, run_row, word)
 
     def windows(self, length: int) -> tuple[np.ndarray, np.ndarray]:
-        """(every `length` consecutive digits inside one number, as an integer; its row)."""
-        count = self.digits.size - length + 1
-        if count <= 0 or not self.run_start.size:
+        """(every `length` consecutive digits inside one number, as an integer; its row), read only
+        from the numbers long enough to hold them, so the cost follows those and not all the text."""
+        eligible = (self.run_length >= length) & ~self.word
+        per_run = self.run_length[eligible] - length + 1
+        total = int(per_run.sum())
+        if not total:
             return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-        values = np.zeros(count, np.uint64)
-        for position in range(length):
-            values = values * np.uint64(10) + self.digits[position : position + count]
-        run = self.run_of[:count]
-        inside = (run >= 0) & (np.arange(count) >= self.run_start[np.maximum(run, 0)])
-        inside &= np.arange(count) + length <= self.run_start[np.maximum(run, 0)] + self.run_length[np.maximum(run, 0)]
-        inside &= ~self.word[np.maximum(run, 0)]
-        return values[inside], self.run_row[run[inside]]
+        first_window = np.cumsum(per_run) - per_run
+        starts = np.repeat(self.run_start[eligible] - first_window, per_run) + np.arange(total)
+        return self._values_at(starts, length), np.repeat(self.run_row[eligible], per_run)
 
     def whole(self) -> dict[int, np.ndarray]:
         """Each length from 8 to 19 digits, and the numbers of exactly that length."""
@@ -262,7 +274,7 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     (1, 0)
     """
     _check_key(key)
-    text = normalised(values)
+    text, _ = distinct_normalised(values)
     text = text.filter(pa.array(identifying(text)))
     numbers = _Numbers.of(text).whole()
     at = pc.split_pattern(text, "@", max_splits=1, reverse=True)
@@ -279,29 +291,29 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
 
 def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
     """Counts of a published column's rows holding a raw identifier whole, one of its
-    numbers, or one of its e-mail local parts; values that identify no one are left out and counted."""
-    text = normalised(column)
-    rows = len(text)
+    numbers, or one of its e-mail local parts; values that identify no one are left out and counted.
+    Each distinct value is checked once and counts for the rows that hold it."""
+    text, value_rows = distinct_normalised(column)
+    rows = int(value_rows.sum())
     digests = digest_set.digests
-    counts = pc.value_counts(text)
-    common_values = counts.field("values").filter(pc.greater_equal(counts.field("counts"), COMMON_ROWS))
-    common = pc.fill_null(pc.is_in(text, value_set=common_values), False).to_numpy(zero_copy_only=False)
-    checked = identifying(text) & ~common
+    checked = identifying(text) & (value_rows < COMMON_ROWS)
+    text, value_rows = text.filter(pa.array(checked)), value_rows[checked]
     whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
     in_runs = numbers_found(text, digests, digest_set.key)
-    tokens, token_rows = local_part_tokens(text)
-    in_local = np.zeros(rows, bool)
-    if digests.local_parts.size and len(tokens):
-        in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
-    findings = (whole | in_runs | in_local) & checked
+    in_local = np.zeros(len(text), bool)
+    if digests.local_parts.size:
+        tokens, token_rows = local_part_tokens(text)
+        if len(tokens):
+            in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+    rows_checked = int(value_rows.sum())
     return {
         "rows": rows,
-        "rows_checked": int(checked.sum()),
-        "rows_not_identifying": int((~checked).sum()),
-        "rows_matching_raw_identifiers": int((whole & checked).sum()),
-        "rows_containing_identifier_numbers": int((in_runs & checked).sum()),
-        "rows_containing_email_local_parts": int((in_local & checked).sum()),
-        "rows_with_findings": int(findings.sum()),
+        "rows_checked": rows_checked,
+        "rows_not_identifying": rows - rows_checked,
+        "rows_matching_raw_identifiers": int(value_rows[whole].sum()),
+        "rows_containing_identifier_numbers": int(value_rows[in_runs].sum()),
+        "rows_containing_email_local_parts": int(value_rows[in_local].sum()),
+        "rows_with_findings": int(value_rows[whole | in_runs | in_local].sum()),
     }
 
 
