@@ -43,7 +43,8 @@ COMMON_ROWS = 5
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
-_SEPARATORS = np.frombuffer(b" -.()/+", dtype=np.uint8)
+_IS_SEPARATOR = np.isin(np.arange(256), np.frombuffer(b" -.()/+", dtype=np.uint8))
+_IS_DIGIT = (np.arange(256) >= ord("0")) & (np.arange(256) <= ord("9"))
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def keyed_hashes(text: pa.Array, key: bytes, purpose: str) -> np.ndarray:
     """SipHash-2-4 of every value (nulls as empty text) under a subkey of `key` for `purpose`."""
     subkey = hashlib.sha256(f"leak-check:{purpose}:".encode() + key).hexdigest()[:16]
     values = pc.fill_null(text, "").to_numpy(zero_copy_only=False)
-    return pd.util.hash_array(values, hash_key=subkey, categorize=True)
+    return pd.util.hash_array(values, hash_key=subkey, categorize=False)
 
 
 def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
@@ -147,22 +148,21 @@ class _Numbers:
     def of(cls, text: pa.Array) -> _Numbers:
         data, offsets = byte_layout(text)
         in_word = _digits_touching_letters(data, offsets)
-        kept = ~np.isin(data, _SEPARATORS)
-        cumulative = np.zeros(data.size + 1, dtype=np.int64)
-        np.cumsum(kept, out=cumulative[1:])
-        data, offsets, in_word = data[kept], cumulative[offsets], in_word[kept]
-        is_digit = (data >= ord("0")) & (data <= ord("9"))
-        first = np.zeros(data.size, bool)
-        first[offsets[:-1][offsets[:-1] < data.size]] = True
-        starts = is_digit & (first | ~np.concatenate([[False], is_digit[:-1]]))
-        run_of = np.cumsum(starts) - 1
-        runs = int(starts.sum())
-        run_start = np.flatnonzero(starts)
-        run_length = np.bincount(run_of[is_digit], minlength=runs)
-        word = np.bincount(run_of[is_digit], weights=in_word[is_digit], minlength=runs) > 0
+        separator = _IS_SEPARATOR[data]
+        offsets = offsets - np.searchsorted(np.flatnonzero(separator), offsets)
+        data, in_word = data[~separator], in_word[~separator]
+        is_digit = _IS_DIGIT[data]
+        value_edge = np.zeros(data.size + 1, bool)
+        value_edge[offsets] = True
+        digit_before = np.zeros(data.size, bool)
+        digit_before[1:] = is_digit[:-1] & ~value_edge[1:-1]
+        digit_after = np.zeros(data.size, bool)
+        digit_after[:-1] = is_digit[1:] & ~value_edge[1:-1]
+        run_start = np.flatnonzero(is_digit & ~digit_before)
+        run_length = np.flatnonzero(is_digit & ~digit_after) + 1 - run_start
+        word = np.maximum.reduceat(in_word.view(np.uint8), run_start) > 0 if run_start.size else np.zeros(0, bool)
         run_row = np.searchsorted(offsets, run_start, side="right") - 1
-        digits = np.where(is_digit, data - ord("0"), 0).astype(np.uint64)
-        return cls(digits, run_start, run_length, run_row, word)
+        return cls(data - np.uint8(ord("0")), run_start, run_length, run_row, word)
 
     def windows(self, length: int) -> tuple[np.ndarray, np.ndarray]:
         """(every `length` consecutive digits inside one number, as an integer; its row), read only
