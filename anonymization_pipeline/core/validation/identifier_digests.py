@@ -12,7 +12,8 @@ raw value is ever written to a suite, a result or a data-docs page: the expectat
 
 Values that identify no one by themselves are never findings: empty values, numbers of fewer
 than 6 digits (an age of 25 is not user 25), and published values held by at least 5 rows of
-their column. Everything is computed over whole Arrow columns and numpy arrays.
+their column. Everything is computed over whole Arrow columns and numpy arrays, once per distinct
+normalised value (weighted by the rows that hold it).
 """
 
 from __future__ import annotations
