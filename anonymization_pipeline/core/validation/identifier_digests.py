@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialError
 from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
+from anonymization_pipeline.core.operators.keyed_hash import distinct_values
 
 MIN_KEY_BYTES = 16
 MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS = 8, 19
@@ -120,7 +121,10 @@ def distinct_normalised(values: pd.Series) -> tuple[pa.LargeStringArray, np.ndar
     """
     raw = pc.dictionary_encode(pc.fill_null(text_array(values), ""))
     raw_rows = np.bincount(raw.indices.to_numpy(zero_copy_only=False), minlength=len(raw.dictionary))
-    merged = pc.dictionary_encode(normalised(raw.dictionary))
+    text = normalised(raw.dictionary)
+    if pc.all(pc.equal(text, raw.dictionary)).as_py() is not False:  # nothing merged (None: no values)
+        return text, raw_rows
+    merged = pc.dictionary_encode(text)
     codes = merged.indices.to_numpy(zero_copy_only=False)
     return merged.dictionary, np.bincount(codes, weights=raw_rows, minlength=len(merged.dictionary)).astype(np.int64)
 
@@ -275,7 +279,7 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     (1, 0)
     """
     _check_key(key)
-    text, _ = distinct_normalised(values)
+    text = normalised(distinct_values(text_array(values))[0])
     text = text.filter(pa.array(identifying(text)))
     numbers = _Numbers.of(text).whole()
     at = pc.split_pattern(text, "@", max_splits=1, reverse=True)
