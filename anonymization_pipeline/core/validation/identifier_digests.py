@@ -206,15 +206,19 @@ def distinct_sorted(*arrays: np.ndarray) -> np.ndarray:
 
 def in_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Membership in a sorted array of distinct hashes by binary search (np.isin would sort
-    the known set again for every column).
+    the known set again for every column). The queries are searched in sorted order, so each
+    search starts where the last ended instead of missing the cache across `known`.
 
     >>> in_sorted(np.array([3, 4], np.uint64), np.array([1, 3], np.uint64)).tolist()
     [True, False]
     """
     if not known.size:
         return np.zeros(values.shape, bool)
-    positions = np.minimum(np.searchsorted(known, values), known.size - 1)
-    return known[positions] == values
+    order = np.argsort(values)
+    ordered = values[order]
+    found = np.empty(values.shape, bool)
+    found[order] = known[np.minimum(np.searchsorted(known, ordered), known.size - 1)] == ordered
+    return found
 
 
 def number_hashes(numbers: dict[int, np.ndarray], key: bytes) -> np.ndarray:
