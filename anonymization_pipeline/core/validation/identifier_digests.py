@@ -45,14 +45,8 @@ COMMON_ROWS = 5
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
-_DIGIT, _SEPARATOR, _LETTER, _OTHER = range(4)
-_BYTE_KIND = np.full(256, _OTHER, np.uint8)
-"""What each UTF-8 byte is to a number: digits, separators skipped inside it, letters (and every
-byte of a non-ASCII character) that make digits next to them part of a word, and other bytes."""
-_BYTE_KIND[np.frombuffer(b"0123456789", np.uint8)] = _DIGIT
-_BYTE_KIND[np.frombuffer(b" -.()/+", np.uint8)] = _SEPARATOR
-_BYTE_KIND[np.frombuffer(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", np.uint8)] = _LETTER
-_BYTE_KIND[0x80:] = _LETTER
+_IS_SEPARATOR = np.isin(np.arange(256), np.frombuffer(b" -.()/+", dtype=np.uint8))
+_IS_DIGIT = (np.arange(256) >= ord("0")) & (np.arange(256) <= ord("9"))
 
 
 @dataclass(frozen=True)
@@ -157,21 +151,23 @@ class _Numbers:
 
     @classmethod
     def of(cls, text: pa.Array) -> _Numbers:
-        """Found from the positions of the digits alone: two digits of one value belong to one
-        number when only separators lie between them."""
         data, offsets = byte_layout(text)
-        kind = _BYTE_KIND[data]
-        at = np.flatnonzero(kind == _DIGIT)
-        row = np.searchsorted(offsets, at, side="right") - 1
-        left, right = kind[np.maximum(at - 1, 0)], kind[np.minimum(at + 1, data.size - 1)]
-        touching = ((at > offsets[row]) & (left == _LETTER)) | ((at + 1 < offsets[row + 1]) & (right == _LETTER))
-        breaks_before = np.searchsorted(np.flatnonzero(kind >= _LETTER), at)
-        starts = np.ones(at.size, bool)
-        starts[1:] = (row[1:] != row[:-1]) | (breaks_before[1:] != breaks_before[:-1])
-        run_start = np.flatnonzero(starts)
-        run_length = np.diff(np.append(run_start, at.size))
-        word = np.maximum.reduceat(touching.view(np.uint8), run_start) > 0 if run_start.size else np.zeros(0, bool)
-        return cls(data[at] - np.uint8(ord("0")), run_start, run_length, row[run_start], word)
+        in_word = _digits_touching_letters(data, offsets)
+        separator = _IS_SEPARATOR[data]
+        offsets = offsets - np.searchsorted(np.flatnonzero(separator), offsets)
+        data, in_word = data[~separator], in_word[~separator]
+        is_digit = _IS_DIGIT[data]
+        value_edge = np.zeros(data.size + 1, bool)
+        value_edge[offsets] = True
+        digit_before = np.zeros(data.size, bool)
+        digit_before[1:] = is_digit[:-1] & ~value_edge[1:-1]
+        digit_after = np.zeros(data.size, bool)
+        digit_after[:-1] = is_digit[1:] & ~value_edge[1:-1]
+        run_start = np.flatnonzero(is_digit & ~digit_before)
+        run_length = np.flatnonzero(is_digit & ~digit_after) + 1 - run_start
+        word = np.maximum.reduceat(in_word.view(np.uint8), run_start) > 0 if run_start.size else np.zeros(0, bool)
+        run_row = np.searchsorted(offsets, run_start, side="right") - 1
+        return cls(data - np.uint8(ord("0")), run_start, run_length, run_row, word)
 
     def windows(self, length: int) -> tuple[np.ndarray, np.ndarray]:
         """(every `length` consecutive digits inside one number, as an integer; its row), read only
@@ -242,6 +238,19 @@ def numbers_found(text: pa.Array, digests: IdentifierDigests, key: bytes) -> np.
         hashed = _keyed_mix(values * np.uint64(32) + np.uint64(length), key)
         rows[value_rows[in_sorted(hashed, digests.numbers)]] = True
     return rows
+
+
+def _digits_touching_letters(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Digits written right next to a letter (or a non-ASCII byte) of the same value."""
+    is_digit = (data >= ord("0")) & (data <= ord("9"))
+    is_letter = (((data | 0x20) >= ord("a")) & ((data | 0x20) <= ord("z"))) | (data >= 0x80)
+    first = np.zeros(data.size + 1, bool)
+    first[offsets[:-1]] = True
+    left = np.zeros(data.size, bool)
+    left[1:] = is_letter[:-1] & ~first[1:-1]
+    right = np.zeros(data.size, bool)
+    right[:-1] = is_letter[1:] & ~first[1:-1]
+    return is_digit & (left | right)
 
 
 def _keyed_mix(numbers: np.ndarray, key: bytes) -> np.ndarray:
