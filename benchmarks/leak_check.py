@@ -7,7 +7,7 @@ and phones masked, ids pseudonymized, plus ages and cities) is checked for whole
 HMAC-SHA256 digest per distinct value compared whole, over the same columns.
 
     .venv/bin/python benchmarks/leak_check.py                # 200,000 users
-    .venv/bin/python benchmarks/leak_check.py --rows 1000000
+    .venv/bin/python benchmarks/leak_check.py --rows 200000 1000000   # several sizes in one run
 """
 
 from __future__ import annotations
@@ -55,9 +55,13 @@ def hmac_whole_values(raw: pd.DataFrame, published: pd.DataFrame, key: bytes) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=200_000)
-    args = parser.parse_args()
-    users = generate_users(args.rows, seed=5)
+    parser.add_argument("--rows", type=int, nargs="+", default=[200_000])
+    for rows in parser.parse_args().rows:
+        measure(rows)
+
+
+def measure(rows: int) -> None:
+    users = generate_users(rows, seed=5)
     published = protected_copy(users)
     key = os.urandom(32)
 
@@ -72,7 +76,7 @@ def main() -> None:
     baseline = time.perf_counter()
 
     ours = checked - started
-    print(f"rows: {args.rows:,}; identifier columns: {len(IDENTIFIERS)}; published columns: {len(published.columns)}")
+    print(f"rows: {rows:,}; identifier columns: {len(IDENTIFIERS)}; published columns: {len(published.columns)}")
     print(f"leak check (whole, digit runs, local parts): {ours:.2f} s (digesting raw {digested - started:.2f} s, checking {checked - digested:.2f} s)")
     print(f"baseline, HMAC of whole values only:         {baseline - checked:.2f} s")
     print(f"ratio baseline / leak check:                 {(baseline - checked) / ours:.2f}x")

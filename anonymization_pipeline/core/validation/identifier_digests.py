@@ -12,7 +12,8 @@ raw value is ever written to a suite, a result or a data-docs page: the expectat
 
 Values that identify no one by themselves are never findings: empty values, numbers of fewer
 than 6 digits (an age of 25 is not user 25), and published values held by at least 5 rows of
-their column. Everything is computed over whole Arrow columns and numpy arrays.
+their column. Everything is computed over whole Arrow columns and numpy arrays, once per distinct
+normalised value (weighted by the rows that hold it).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import pyarrow.compute as pc
 from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialError
 from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
+from anonymization_pipeline.core.operators.keyed_hash import distinct_values
 
 MIN_KEY_BYTES = 16
 MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS = 8, 19
@@ -43,7 +45,8 @@ COMMON_ROWS = 5
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
-_SEPARATORS = np.frombuffer(b" -.()/+", dtype=np.uint8)
+_IS_SEPARATOR = np.isin(np.arange(256), np.frombuffer(b" -.()/+", dtype=np.uint8))
+_IS_DIGIT = (np.arange(256) >= ord("0")) & (np.arange(256) <= ord("9"))
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def keyed_hashes(text: pa.Array, key: bytes, purpose: str) -> np.ndarray:
     """SipHash-2-4 of every value (nulls as empty text) under a subkey of `key` for `purpose`."""
     subkey = hashlib.sha256(f"leak-check:{purpose}:".encode() + key).hexdigest()[:16]
     values = pc.fill_null(text, "").to_numpy(zero_copy_only=False)
-    return pd.util.hash_array(values, hash_key=subkey, categorize=True)
+    return pd.util.hash_array(values, hash_key=subkey, categorize=False)
 
 
 def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
@@ -106,6 +109,24 @@ def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
     """
     _check_key(key)
     return keyed_hashes(normalised(values), key, WHOLE)
+
+
+def distinct_normalised(values: pd.Series) -> tuple[pa.LargeStringArray, np.ndarray]:
+    """(each distinct normalised value, how many rows hold it): every later step runs once per
+    distinct value. Missing values count as empty text, which identifies no one either.
+
+    >>> text, rows = distinct_normalised(pd.Series(["A", "a ", None, ""]))
+    >>> text.to_pylist(), rows.tolist()
+    (['a', ''], [2, 2])
+    """
+    raw = pc.dictionary_encode(pc.fill_null(text_array(values), ""))
+    raw_rows = np.bincount(raw.indices.to_numpy(zero_copy_only=False), minlength=len(raw.dictionary))
+    text = normalised(raw.dictionary)
+    if pc.all(pc.equal(text, raw.dictionary)).as_py() is not False:  # nothing merged (None: no values)
+        return text, raw_rows
+    merged = pc.dictionary_encode(text)
+    codes = merged.indices.to_numpy(zero_copy_only=False)
+    return merged.dictionary, np.bincount(codes, weights=raw_rows, minlength=len(merged.dictionary)).astype(np.int64)
 
 
 def identifying(text: pa.Array) -> np.ndarray:
@@ -123,7 +144,6 @@ class _Numbers:
     (` -.()/+`) between them, not touching a letter (`u_9f1234567890ab` is a word)."""
 
     digits: np.ndarray
-    run_of: np.ndarray
     run_start: np.ndarray
     run_length: np.ndarray
     run_row: np.ndarray
@@ -133,36 +153,33 @@ class _Numbers:
     def of(cls, text: pa.Array) -> _Numbers:
         data, offsets = byte_layout(text)
         in_word = _digits_touching_letters(data, offsets)
-        kept = ~np.isin(data, _SEPARATORS)
-        cumulative = np.zeros(data.size + 1, dtype=np.int64)
-        np.cumsum(kept, out=cumulative[1:])
-        data, offsets, in_word = data[kept], cumulative[offsets], in_word[kept]
-        is_digit = (data >= ord("0")) & (data <= ord("9"))
-        first = np.zeros(data.size, bool)
-        first[offsets[:-1][offsets[:-1] < data.size]] = True
-        starts = is_digit & (first | ~np.concatenate([[False], is_digit[:-1]]))
-        run_of = np.cumsum(starts) - 1
-        runs = int(starts.sum())
-        run_start = np.flatnonzero(starts)
-        run_length = np.bincount(run_of[is_digit], minlength=runs)
-        word = np.bincount(run_of[is_digit], weights=in_word[is_digit], minlength=runs) > 0
-        rows = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
-        digits = np.where(is_digit, data - ord("0"), 0).astype(np.uint64)
-        return cls(digits, run_of, run_start, run_length, rows[run_start], word)
+        separator = _IS_SEPARATOR[data]
+        offsets = offsets - np.searchsorted(np.flatnonzero(separator), offsets)
+        data, in_word = data[~separator], in_word[~separator]
+        is_digit = _IS_DIGIT[data]
+        value_edge = np.zeros(data.size + 1, bool)
+        value_edge[offsets] = True
+        digit_before = np.zeros(data.size, bool)
+        digit_before[1:] = is_digit[:-1] & ~value_edge[1:-1]
+        digit_after = np.zeros(data.size, bool)
+        digit_after[:-1] = is_digit[1:] & ~value_edge[1:-1]
+        run_start = np.flatnonzero(is_digit & ~digit_before)
+        run_length = np.flatnonzero(is_digit & ~digit_after) + 1 - run_start
+        word = np.maximum.reduceat(in_word.view(np.uint8), run_start) > 0 if run_start.size else np.zeros(0, bool)
+        run_row = np.searchsorted(offsets, run_start, side="right") - 1
+        return cls(data - np.uint8(ord("0")), run_start, run_length, run_row, word)
 
     def windows(self, length: int) -> tuple[np.ndarray, np.ndarray]:
-        """(every `length` consecutive digits inside one number, as an integer; its row)."""
-        count = self.digits.size - length + 1
-        if count <= 0 or not self.run_start.size:
+        """(every `length` consecutive digits inside one number, as an integer; its row), read only
+        from the numbers long enough to hold them, so the cost follows those and not all the text."""
+        eligible = (self.run_length >= length) & ~self.word
+        per_run = self.run_length[eligible] - length + 1
+        total = int(per_run.sum())
+        if not total:
             return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-        values = np.zeros(count, np.uint64)
-        for position in range(length):
-            values = values * np.uint64(10) + self.digits[position : position + count]
-        run = self.run_of[:count]
-        inside = (run >= 0) & (np.arange(count) >= self.run_start[np.maximum(run, 0)])
-        inside &= np.arange(count) + length <= self.run_start[np.maximum(run, 0)] + self.run_length[np.maximum(run, 0)]
-        inside &= ~self.word[np.maximum(run, 0)]
-        return values[inside], self.run_row[run[inside]]
+        first_window = np.cumsum(per_run) - per_run
+        starts = np.repeat(self.run_start[eligible] - first_window, per_run) + np.arange(total)
+        return self._values_at(starts, length), np.repeat(self.run_row[eligible], per_run)
 
     def whole(self) -> dict[int, np.ndarray]:
         """Each length from 8 to 19 digits, and the numbers of exactly that length."""
@@ -189,15 +206,19 @@ def distinct_sorted(*arrays: np.ndarray) -> np.ndarray:
 
 def in_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Membership in a sorted array of distinct hashes by binary search (np.isin would sort
-    the known set again for every column).
+    the known set again for every column). The queries are searched in sorted order, so each
+    search starts where the last ended instead of missing the cache across `known`.
 
     >>> in_sorted(np.array([3, 4], np.uint64), np.array([1, 3], np.uint64)).tolist()
     [True, False]
     """
     if not known.size:
         return np.zeros(values.shape, bool)
-    positions = np.minimum(np.searchsorted(known, values), known.size - 1)
-    return known[positions] == values
+    order = np.argsort(values)
+    ordered = values[order]
+    found = np.empty(values.shape, bool)
+    found[order] = known[np.minimum(np.searchsorted(known, ordered), known.size - 1)] == ordered
+    return found
 
 
 def number_hashes(numbers: dict[int, np.ndarray], key: bytes) -> np.ndarray:
@@ -262,7 +283,7 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     (1, 0)
     """
     _check_key(key)
-    text = normalised(values)
+    text = normalised(distinct_values(text_array(values))[0])
     text = text.filter(pa.array(identifying(text)))
     numbers = _Numbers.of(text).whole()
     at = pc.split_pattern(text, "@", max_splits=1, reverse=True)
@@ -279,29 +300,29 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
 
 def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
     """Counts of a published column's rows holding a raw identifier whole, one of its
-    numbers, or one of its e-mail local parts; values that identify no one are left out and counted."""
-    text = normalised(column)
-    rows = len(text)
+    numbers, or one of its e-mail local parts; values that identify no one are left out and counted.
+    Each distinct value is checked once and counts for the rows that hold it."""
+    text, value_rows = distinct_normalised(column)
+    rows = int(value_rows.sum())
     digests = digest_set.digests
-    counts = pc.value_counts(text)
-    common_values = counts.field("values").filter(pc.greater_equal(counts.field("counts"), COMMON_ROWS))
-    common = pc.fill_null(pc.is_in(text, value_set=common_values), False).to_numpy(zero_copy_only=False)
-    checked = identifying(text) & ~common
+    checked = identifying(text) & (value_rows < COMMON_ROWS)
+    text, value_rows = text.filter(pa.array(checked)), value_rows[checked]
     whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
     in_runs = numbers_found(text, digests, digest_set.key)
-    tokens, token_rows = local_part_tokens(text)
-    in_local = np.zeros(rows, bool)
-    if digests.local_parts.size and len(tokens):
-        in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
-    findings = (whole | in_runs | in_local) & checked
+    in_local = np.zeros(len(text), bool)
+    if digests.local_parts.size:
+        tokens, token_rows = local_part_tokens(text)
+        if len(tokens):
+            in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+    rows_checked = int(value_rows.sum())
     return {
         "rows": rows,
-        "rows_checked": int(checked.sum()),
-        "rows_not_identifying": int((~checked).sum()),
-        "rows_matching_raw_identifiers": int((whole & checked).sum()),
-        "rows_containing_identifier_numbers": int((in_runs & checked).sum()),
-        "rows_containing_email_local_parts": int((in_local & checked).sum()),
-        "rows_with_findings": int(findings.sum()),
+        "rows_checked": rows_checked,
+        "rows_not_identifying": rows - rows_checked,
+        "rows_matching_raw_identifiers": int(value_rows[whole].sum()),
+        "rows_containing_identifier_numbers": int(value_rows[in_runs].sum()),
+        "rows_containing_email_local_parts": int(value_rows[in_local].sum()),
+        "rows_with_findings": int(value_rows[whole | in_runs | in_local].sum()),
     }
 
 
