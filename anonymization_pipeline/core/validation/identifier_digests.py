@@ -277,22 +277,29 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     )
 
 
+def identifier_matches(text: pa.Array, digest_set: DigestSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per normalised value: does it hold a raw identifier whole, one of its numbers, one of its
+    e-mail local parts (whether the value identifies anyone is the caller's to judge)."""
+    digests = digest_set.digests
+    whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
+    in_runs = numbers_found(text, digests, digest_set.key)
+    tokens, token_rows = local_part_tokens(text)
+    in_local = np.zeros(len(text), bool)
+    if digests.local_parts.size and len(tokens):
+        in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+    return whole, in_runs, in_local
+
+
 def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
     """Counts of a published column's rows holding a raw identifier whole, one of its
     numbers, or one of its e-mail local parts; values that identify no one are left out and counted."""
     text = normalised(column)
     rows = len(text)
-    digests = digest_set.digests
     counts = pc.value_counts(text)
     common_values = counts.field("values").filter(pc.greater_equal(counts.field("counts"), COMMON_ROWS))
     common = pc.fill_null(pc.is_in(text, value_set=common_values), False).to_numpy(zero_copy_only=False)
     checked = identifying(text) & ~common
-    whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
-    in_runs = numbers_found(text, digests, digest_set.key)
-    tokens, token_rows = local_part_tokens(text)
-    in_local = np.zeros(rows, bool)
-    if digests.local_parts.size and len(tokens):
-        in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+    whole, in_runs, in_local = identifier_matches(text, digest_set)
     findings = (whole | in_runs | in_local) & checked
     return {
         "rows": rows,
