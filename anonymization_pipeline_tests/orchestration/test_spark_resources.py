@@ -27,7 +27,7 @@ def test_a_spark_policy_materializes_the_published_dataset_with_its_audit(tmp_pa
     job = definitions.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
-    [materialization] = [event.asset_materialization for event in result.all_events if event.is_step_materialization]
+    [materialization] = [event.step_materialization_data.materialization for event in result.all_events if event.is_step_materialization]
     metadata = materialization.metadata
     assert metadata["dagster/row_count"].value == 30162
     assert metadata["status"].value == "published"

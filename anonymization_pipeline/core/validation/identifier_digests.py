@@ -298,15 +298,10 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     )
 
 
-def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
-    """Counts of a published column's rows holding a raw identifier whole, one of its
-    numbers, or one of its e-mail local parts; values that identify no one are left out and counted.
-    Each distinct value is checked once and counts for the rows that hold it."""
-    text, value_rows = distinct_normalised(column)
-    rows = int(value_rows.sum())
+def identifier_matches(text: pa.Array, digest_set: DigestSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per normalised value: does it hold a raw identifier whole, one of its numbers, one of its
+    e-mail local parts (whether the value identifies anyone is the caller's to judge)."""
     digests = digest_set.digests
-    checked = identifying(text) & (value_rows < COMMON_ROWS)
-    text, value_rows = text.filter(pa.array(checked)), value_rows[checked]
     whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
     in_runs = numbers_found(text, digests, digest_set.key)
     in_local = np.zeros(len(text), bool)
@@ -314,6 +309,18 @@ def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
         tokens, token_rows = local_part_tokens(text)
         if len(tokens):
             in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
+    return whole, in_runs, in_local
+
+
+def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
+    """Counts of a published column's rows holding a raw identifier whole, one of its
+    numbers, or one of its e-mail local parts; values that identify no one are left out and counted.
+    Each distinct value is checked once and counts for the rows that hold it."""
+    text, value_rows = distinct_normalised(column)
+    rows = int(value_rows.sum())
+    checked = identifying(text) & (value_rows < COMMON_ROWS)
+    text, value_rows = text.filter(pa.array(checked)), value_rows[checked]
+    whole, in_runs, in_local = identifier_matches(text, digest_set)
     rows_checked = int(value_rows.sum())
     return {
         "rows": rows,
