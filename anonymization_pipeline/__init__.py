@@ -6,7 +6,12 @@
 The names are imported on first use, so `import anonymization_pipeline.core.x` stays cheap.
 """
 
+import warnings
 from typing import Any
+
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+"""Great Expectations imports `pyspark.sql.connect`, which warns about pandas 3 on every import,
+Spark run or not; on a terminal that is a stray line beside our one-line errors."""
 
 __all__ = ["Policy", "Result", "anonymize", "synthesize"]
 
