@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from anonymization_pipeline.core.policy.model import CsvLocation, Location, ParquetLocation, SqlLocation, StrictModel
+from anonymization_pipeline.core.policy.model import CsvLocation, Location, ParquetLocation, SqlLocation, StrictModel, strictly_increasing
 
 Period = Literal["day", "week", "month", "year", "none"]
 NoiseMechanism = Literal["laplace", "gaussian"]
@@ -143,12 +143,7 @@ class HistogramQuery(_NoisyQuery):
     column: str = Field(min_length=1)
     edges: list[float] = Field(min_length=2)
 
-    @field_validator("edges")
-    @classmethod
-    def _increasing(cls, edges: list[float]) -> list[float]:
-        if any(b <= a for a, b in zip(edges, edges[1:])):
-            raise ValueError("edges must be strictly increasing")
-        return edges
+    _increasing = field_validator("edges")(strictly_increasing)
 
 
 class QuantileQuery(_Query):

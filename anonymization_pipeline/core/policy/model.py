@@ -175,17 +175,19 @@ class TableHierarchy(StrictModel):
         return path
 
 
+def strictly_increasing(edges: list[float]) -> list[float]:
+    """Bin edges, as a policy gives them for intervals and histograms."""
+    if any(b <= a for a, b in zip(edges, edges[1:])):
+        raise ValueError("edges must be strictly increasing")
+    return edges
+
+
 class IntervalHierarchy(StrictModel):
     """Numeric bins at level 1, then pairs of bins merged level by level, then `*`."""
 
     intervals: list[float] = Field(min_length=2)
 
-    @field_validator("intervals")
-    @classmethod
-    def _increasing(cls, edges: list[float]) -> list[float]:
-        if any(b <= a for a, b in zip(edges, edges[1:])):
-            raise ValueError("edges must be strictly increasing")
-        return edges
+    _increasing = field_validator("intervals")(strictly_increasing)
 
 
 class PrefixHierarchy(StrictModel):
