@@ -26,7 +26,7 @@ import pandas as pd
 
 from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.privacy import Hierarchy, apply_transformation
-from anonymization_pipeline.core.risk.classes import equivalence_classes
+from anonymization_pipeline.core.risk.classes import published_classes
 from anonymization_pipeline.core.risk.matching import ClassMatches, class_values, hierarchy_tables, match_by_containment, match_by_equality
 
 TRUTH_COLUMN = "benchmark_true_user_id"  # where benchmarks keep the hidden truth; never published, never joined on
@@ -85,7 +85,7 @@ def run_linkage_attack(
     _check_columns(external, on, "external")
     listed = len(external)
     external, ground_truth = _sample(external, ground_truth, sample_size)
-    classes = equivalence_classes(published, on)
+    classes = published_classes(published, on)
     values = class_values(published, classes, on)
     if levels is not None and all(levels.get(name) == 0 for name in on):
         matches = match_by_equality(values, external[on], on)

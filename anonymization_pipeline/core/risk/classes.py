@@ -13,7 +13,7 @@ import pandas as pd
 from anonymization_pipeline.core.operators.generalization import SUPPRESSED
 from anonymization_pipeline.core.privacy.classes import PublishedClasses, published_classes
 
-__all__ = ["SUPPRESSED", "PublishedClasses", "column_codes", "equivalence_classes"]
+__all__ = ["SUPPRESSED", "PublishedClasses", "column_codes", "published_classes"]
 
 
 def column_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -25,12 +25,3 @@ def column_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
 
-
-def equivalence_classes(frame: pd.DataFrame, columns: list[str]) -> PublishedClasses:
-    """Group the rows of `frame` by the values of `columns` (no sensitive counts).
-
-    >>> classes = equivalence_classes(pd.DataFrame({"age": ["2*", "2*", "*"], "zip": ["1*", "1*", "*"]}), ["age", "zip"])
-    >>> classes.sizes.tolist(), classes.suppressed_rows
-    ([2], 1)
-    """
-    return published_classes(frame, columns)

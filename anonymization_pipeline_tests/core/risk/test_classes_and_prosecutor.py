@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anonymization_pipeline.core.privacy.grouping import combine_codes, group_keys
-from anonymization_pipeline.core.risk.classes import equivalence_classes
+from anonymization_pipeline.core.risk.classes import published_classes
 from anonymization_pipeline.core.risk.prosecutor import prosecutor_risk, records_by_risk_band
 
 
@@ -20,7 +20,7 @@ def sized_table(sizes: list[int]) -> pd.DataFrame:
 
 
 def test_classes_have_the_sizes_they_were_built_with():
-    classes = equivalence_classes(sized_table([1, 2, 5, 10]), ["a", "b"])
+    classes = published_classes(sized_table([1, 2, 5, 10]), ["a", "b"])
     assert sorted(classes.sizes.tolist()) == [1, 2, 5, 10]
     assert classes.suppressed_rows == 0
     assert classes.rows == 18
@@ -28,21 +28,21 @@ def test_classes_have_the_sizes_they_were_built_with():
 
 def test_rows_with_every_quasi_identifier_suppressed_are_left_out():
     frame = pd.DataFrame({"a": ["x", "x", "*", "*", "*"], "b": ["1", "1", "*", "*", "2"]})
-    classes = equivalence_classes(frame, ["a", "b"])
+    classes = published_classes(frame, ["a", "b"])
     assert classes.suppressed_rows == 2
     assert classes.row_class.tolist()[2:4] == [-1, -1]
     assert sorted(classes.sizes.tolist()) == [1, 2]
 
 
 def test_a_table_that_is_all_stars_is_one_class_not_suppressed():
-    classes = equivalence_classes(pd.DataFrame({"a": ["*"] * 3}), ["a"])
+    classes = published_classes(pd.DataFrame({"a": ["*"] * 3}), ["a"])
     assert classes.sizes.tolist() == [3]
     assert classes.suppressed_rows == 0
 
 
 def test_missing_values_are_a_value_of_their_own():
     frame = pd.DataFrame({"a": [None, None, "x"], "b": [None, None, None]})
-    assert sorted(equivalence_classes(frame, ["a", "b"]).sizes.tolist()) == [1, 2]
+    assert sorted(published_classes(frame, ["a", "b"]).sizes.tolist()) == [1, 2]
 
 
 def test_keys_stay_exact_when_the_radix_would_overflow():
@@ -78,7 +78,7 @@ def test_risk_bands_count_records():
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "*", None]), st.sampled_from(["1", "2", "*"])), min_size=1, max_size=40))
 def test_classes_agree_with_a_pandas_groupby(rows):
     frame = pd.DataFrame(rows, columns=["x", "y"], dtype=object)
-    classes = equivalence_classes(frame, ["x", "y"])
+    classes = published_classes(frame, ["x", "y"])
     stars = (frame["x"] == "*") & (frame["y"] == "*")
     kept = frame[~stars] if not stars.all() else frame
     expected = sorted(kept.fillna("<NA>").groupby(["x", "y"]).size().tolist())
