@@ -9,6 +9,10 @@ cursor (the highest run storage id handled) and the run key make each failure ha
 once, across daemon restarts too. The next attempt repeats the failed run's assets and day
 (a run of the union stages alone has no day). After `retry.max_attempts` it stops and marks the last run
 `anonymizer/escalation=exhausted`: the published dataset is never touched by a failed run.
+
+The retry settings are read from the policy file at each tick, as the run workers read it when they
+start: after an edit of the policy, the runs and the sensor that retries them follow the same file,
+without a reload of the code location.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from anonymization_pipeline.core.errors import AnonymizerError
+from anonymization_pipeline.core.policy import load_policy
 from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, STAGES
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
@@ -42,8 +48,15 @@ def build_escalation_sensor(spec: DatasetSpec, job: dg.UnresolvedAssetJobDefinit
     )
     def privacy_escalation(context: dg.SensorEvaluationContext) -> Iterator:
         handled = int(context.cursor or 0)
-        max_attempts = spec.policy.retry.max_attempts
-        for record in _new_failures(context.instance, handled):
+        fresh = _new_failures(context.instance, handled)
+        if not fresh:
+            return
+        try:
+            max_attempts = load_policy(spec.policy_path).retry.max_attempts
+        except AnonymizerError as error:
+            context.log.warning(f"{spec.policy_path} no longer loads, so no run is retried: {error}")
+            max_attempts = 0
+        for record in fresh:
             run = record.dagster_run
             handled = max(handled, record.storage_id)
             if run.tags.get(run_tags.LAUNCHED_BY) == "cli" or not _runs_dataset(run, spec):

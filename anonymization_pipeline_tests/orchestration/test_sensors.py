@@ -92,6 +92,30 @@ def test_a_search_that_finds_no_transformation_escalates_though_no_check_ran(adu
     assert runs[1].tags[run_tags.PARENT_RUN] == runs[0].run_id
 
 
+def test_a_policy_edited_after_the_location_loaded_is_retried_as_the_file_now_says(adult_policy_file):
+    """Run workers read the policy file as it is when they start; the sensor, loaded with the code
+    location before the edit, reads the same file and retries as the edited policy allows."""
+    defs = escalation_definitions(adult_policy_file(risk={"max_prosecutor_risk": 0.1}))
+    adult_policy_file(risk={"max_prosecutor_risk": 0.1}, retry={"max_attempts": 4, "ladder": LADDER})
+    instance = dg.DagsterInstance.ephemeral()
+
+    runs = drive(defs, instance, ticks=4)
+
+    assert [run.status for run in runs] == [dg.DagsterRunStatus.FAILURE] * 2 + [dg.DagsterRunStatus.SUCCESS]
+    assert [run.tags.get(run_tags.ATTEMPT, "1") for run in runs] == ["1", "2", "3"]
+
+
+def test_a_policy_that_no_longer_loads_retries_nothing_and_marks_the_failure_exhausted(adult_policy_file):
+    policy = adult_policy_file(risk={"max_prosecutor_risk": 0.1}, retry={"max_attempts": 4, "ladder": LADDER})
+    defs = escalation_definitions(policy)
+    instance = dg.DagsterInstance.ephemeral()
+    failed = defs.resolve_job_def(JOB).execute_in_process(instance=instance, raise_on_error=False)
+    policy.write_text("dataset: [unclosed\n")
+
+    assert list(defs.resolve_sensor_def(SENSOR)(sensor_context(defs, instance)) or []) == []
+    assert instance.get_run_by_id(failed.run_id).tags[run_tags.ESCALATION] == "exhausted"
+
+
 def test_each_failure_is_handled_once_across_restarts(adult_policy_file):
     policy = adult_policy_file(risk={"max_prosecutor_risk": 0.001}, retry={"max_attempts": 3, "ladder": LADDER})
     instance = dg.DagsterInstance.ephemeral()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import dagster as dg
-import pytest
 from dagster_graphql import DagsterGraphQLClient
 
 from anonymization_pipeline.orchestration import run_tags
@@ -34,11 +33,6 @@ def runs_of_day(instance: dg.DagsterInstance, day: str) -> list[dg.DagsterRun]:
     return sorted(runs, key=lambda run: int(run.tags.get(run_tags.ATTEMPT, "1")))
 
 
-@pytest.mark.xfail(
-    reason="known regression after the many-datasets merge: through the real daemon the dataset's escalation sensor "
-    "does not retry a failed day (the in-process sensor tests pass); to be fixed next session",
-    strict=False,
-)
 def test_a_failed_day_is_retried_by_the_daemon_with_the_same_day(daily_adult_policy_file, tmp_path, monkeypatch):
     policy = daily_adult_policy_file()
     home = new_dagster_home(tmp_path)
