@@ -15,8 +15,8 @@ Adult, users; plain and obfuscated names), with the time it took.
 Presidio's analyzer is not run beside it: it needs a spaCy language model (en_core_web_lg) that is
 downloaded at install time, and model downloads are not possible on this machine.
 
-    .venv/bin/python benchmarks/profile.py                  # 200,000 rows
-    .venv/bin/python benchmarks/profile.py --rows 1000000
+    .venv/bin/python benchmarks/pii_profile.py                  # 200,000 rows
+    .venv/bin/python benchmarks/pii_profile.py --rows 1000000
 """
 
 from __future__ import annotations
