@@ -66,8 +66,9 @@ def child(case: str, *arguments: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_process(command: list[str], env: dict[str, str], cwd: Path = REPO) -> tuple[float, float, float, str]:
+def run_process(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float, str]:
     """(wall seconds, CPU seconds, peak RSS MiB, stderr) of one command, measured on that very process.
+    `cwd` is the case's own folder: a project folder's anonymizer.yaml would change what a command finds.
 
     On a shared machine the CPU seconds (user + system) say more than the wall time."""
     started = time.perf_counter()
@@ -213,9 +214,9 @@ def case_c(work: Path) -> None:
     imports = [sys.executable, "-c", "import dagster, great_expectations, pandas"]
     runs, baselines = [], []
     for _ in range(3):
-        baselines.append(run_process(imports, env)[:2])
-        runs.append(run_process(run, env)[:2])
-    *_, timings = run_process([*run, "--timings"], env)
+        baselines.append(run_process(imports, env, work)[:2])
+        runs.append(run_process(run, env, work)[:2])
+    *_, timings = run_process([*run, "--timings"], env, work)
     (run_wall, run_cpu), (import_wall, import_cpu) = min(runs), min(baselines)
     print("\n(c) anonymize run examples/policies/adult.yaml, whole process (best of 3, interleaved)")
     print(f"  anonymize run                                  {run_wall:8.2f} s  (CPU {run_cpu:.2f} s)")
@@ -314,7 +315,7 @@ def case_d(rows: int, work: Path) -> None:
     folder.mkdir()
     policy = scale_files(rows, folder)
     env = environment(work / "scale_home")
-    seconds, cpu, peak, timings = run_process([ANONYMIZE, "run", str(policy), "--quiet", "--report", str(folder / "report"), "--timings"], env)
+    seconds, cpu, peak, timings = run_process([ANONYMIZE, "run", str(policy), "--quiet", "--report", str(folder / "report"), "--timings"], env, folder)
     engine = subprocess.run([sys.executable, str(REPO / "benchmarks" / "privacy.py"), "--scale", str(rows)],
                             capture_output=True, text=True, check=True).stdout.strip().split("\t")
     engine_seconds, engine_peak = float(engine[4]), float(engine[5])

@@ -172,21 +172,14 @@ class VocabularyMatch:
     detail: str
 
 
-def normal_form(text: str) -> str:
-    """The form lists and values are compared in.
-
-    >>> normal_form("Married-civ-spouse"), normal_form(" Mâle/Femme ")
-    ('married civ spouse', 'male femme')
-    """
-    plain = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    for separator in "-_/.,()":
-        plain = plain.replace(separator, " ")
-    return " ".join(plain.lower().split())
-
-
 def normalize_values(values: pa.Array) -> pa.Array:
-    """`normal_form` over a whole Arrow array."""
-    text = values if pc.all(pc.string_is_ascii(values)).as_py() else pc.replace_substring_regex(
+    """The form word lists and values are compared in: accents dropped, lower case, separators as
+    single spaces; over a whole Arrow array, for the values and the word lists alike.
+
+    >>> normalize_values(pa.array(["Married-civ-spouse", " Mâle/Femme "])).to_pylist()
+    ['married civ spouse', 'male femme']
+    """
+    text = values if pc.all(pc.string_is_ascii(values)).as_py() is not False else pc.replace_substring_regex(
         pc.utf8_normalize(values, "NFKD"), r"\p{Mn}", ""
     )
     text = pc.replace_substring_regex(pc.utf8_lower(text), r"[\-_/.,()\s]+", " ")
@@ -194,7 +187,7 @@ def normalize_values(values: pa.Array) -> pa.Array:
 
 
 def _set(words: tuple[str, ...] | list[str] | set[str]) -> frozenset[str]:
-    return frozenset(normal_form(word) for word in words if word)
+    return frozenset(normalize_values(pa.array([word for word in words if word], pa.string())).to_pylist())
 
 
 def contains(words: frozenset[str], values: pa.Array) -> np.ndarray:
@@ -253,7 +246,8 @@ def person_name_words() -> frozenset[str]:
             "male_last_names", "female_last_names", "unisex_last_names", "first_names_nonbinary",
         ),
     )
-    return frozenset(part for word in words for part in normal_form(word).replace("'", "").split())
+    normalized = pc.replace_substring(normalize_values(pa.array(sorted(words), pa.string())), "'", "")
+    return frozenset(pc.list_flatten(pc.utf8_split_whitespace(normalized)).to_pylist())
 
 
 @cache

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy.optimize import minimize
 
-from anonymization_pipeline.core.risk.uniqueness import pitman_uniques, population_uniqueness, zayatz_uniques
+from anonymization_pipeline.core.risk.population_models import pitman_uniques, zayatz_uniques
+from anonymization_pipeline.core.risk.uniqueness import population_uniqueness
 
 
 def test_zayatz_matches_the_formula_written_out():
