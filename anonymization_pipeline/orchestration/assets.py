@@ -8,7 +8,7 @@ the metadata, so the asset's Plots tab charts them.
 """
 
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,14 @@ from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.reporting import render_plots_markdown
 from anonymization_pipeline.orchestration import run_tags
+from anonymization_pipeline.orchestration.checks import (
+    release_check_results,
+    release_check_specs,
+    target_check_results,
+    target_check_specs,
+)
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
+from anonymization_pipeline.orchestration.drift_check import drift_check_result, drift_check_spec
 from anonymization_pipeline.orchestration.failures import one_line_failures
 from anonymization_pipeline.orchestration.io_managers import StageParquetIOManager
 from anonymization_pipeline.orchestration.resources import KeysResource, PipelineSettings
@@ -189,9 +196,16 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
     """Every stage after `raw_records`, whichever way the input was read."""
     raw_in = {RAW_RECORDS: dg.AssetIn(key=spec.key(RAW_RECORDS))}
 
-    @dg.asset(name=FIELD_CLASSIFICATION, **stage_options(spec, "json"), ins=raw_in, io_manager_key=JSON_IO)
-    def field_classification(context: dg.AssetExecutionContext, raw_records: StageOutput) -> dict[str, Any]:
-        """Each column's class and method; unlisted columns are rejected or dropped, never passed on."""
+    @dg.asset(
+        name=FIELD_CLASSIFICATION,
+        **stage_options(spec, "json"),
+        ins=raw_in,
+        io_manager_key=JSON_IO,
+        check_specs=[drift_check_spec(spec.key(FIELD_CLASSIFICATION))],
+    )
+    def field_classification(context: dg.AssetExecutionContext, raw_records: StageOutput) -> Iterator[Any]:
+        """Each column's class and method; unlisted columns are rejected or dropped, never passed on.
+        Its drift check warns when the values call for a stronger class than the policy declares."""
         with one_line_failures():
             policy = stage_policy(context, spec)
             classification = classify_fields(list(raw_records.frame.columns), policy)
@@ -200,8 +214,8 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
             f"classified {len(classification['fields'])} columns"
             + (f"; dropped {len(dropped)} the policy does not list: {', '.join(dropped)}" if dropped else "")
         )
-        context.add_output_metadata(audit_metadata(context, policy, classification))
-        return classification
+        yield dg.Output(classification, metadata=audit_metadata(context, policy, classification))
+        yield drift_check_result(spec.key(FIELD_CLASSIFICATION), raw_records.frame, policy)
 
     @dg.asset(
         name=IDENTIFIERS_PROTECTED,
@@ -268,12 +282,14 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
         **stage_options(spec, "pandas", "greatexpectations"),
         ins={SENSITIVE_PROTECTED: dg.AssetIn(key=spec.key(SENSITIVE_PROTECTED))} | raw_in,
         io_manager_key=JSON_IO,
+        check_specs=target_check_specs(spec, spec.key(RISK_ASSESSMENT)),
     )
     def risk_assessment(
         context: dg.AssetExecutionContext, sensitive_protected: StageOutput, raw_records: StageOutput
-    ) -> Assessment:
+    ) -> Iterator[Any]:
         """Re-identification risk of the candidate, the Great Expectations suite, and whether every
-        target holds. Reads the raw records only to compare keyed digests of their identifiers."""
+        target holds (one check per target). Reads the raw records only to compare keyed digests
+        of their identifiers."""
         with one_line_failures():
             policy = stage_policy(context, spec)
             settings = dataset_settings(context, spec)
@@ -285,12 +301,13 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
         verdict = "every target met" if assessment.passed else "unmet: " + "; ".join(assessment.failures)
         context.log.info(f"assessed in {assessment.seconds:.1f} s: {verdict}")
         figures = assessment.model_dump(mode="json", exclude={"plots"})
-        context.add_output_metadata(
-            audit_metadata(context, policy, figures)
+        yield dg.Output(
+            assessment,
+            metadata=audit_metadata(context, policy, figures)
             | trend_figures({"risk": figures["risk"]})
-            | {"plots": dg.MetadataValue.md(render_plots_markdown(assessment.plots))}
+            | {"plots": dg.MetadataValue.md(render_plots_markdown(assessment.plots))},
         )
-        return assessment
+        yield from target_check_results(spec, spec.key(RISK_ASSESSMENT), assessment)
 
     @dg.asset(
         name=ANONYMIZED_DATASET,
@@ -299,11 +316,13 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
             SENSITIVE_PROTECTED: dg.AssetIn(key=spec.key(SENSITIVE_PROTECTED)),
             RISK_ASSESSMENT: dg.AssetIn(key=spec.key(RISK_ASSESSMENT)),
         },
+        check_specs=release_check_specs(spec, spec.key(ANONYMIZED_DATASET)),
     )
     def anonymized_dataset(
         context: dg.AssetExecutionContext, sensitive_protected: StageOutput, risk_assessment: Assessment
     ) -> dg.MaterializeResult:
-        """The published output: written only when the assessment passed (write–audit–publish).
+        """The published output: written only when the assessment passed (write–audit–publish),
+        with the release's checks (rows reconciled, schema, no raw identifier leaked).
 
         After a publish, intermediate stage files older than the policy's retention are deleted.
         """
@@ -322,7 +341,8 @@ def build_downstream_assets(spec: DatasetSpec, output_kind: str) -> list[dg.Asse
             | {
                 "dagster/column_schema": column_schema(frame, policy, report),
                 "dagster/column_lineage": column_lineage(frame, spec.key(RAW_RECORDS)),
-            }
+            },
+            check_results=release_check_results(spec, spec.key(ANONYMIZED_DATASET), risk_assessment),
         )
 
     return [

@@ -5,8 +5,8 @@ when the policy has direct identifiers).
 
 The gate itself is the publish stage (write–audit–publish), which stops the run with the unmet
 targets as its one-line reason; the checks make each verdict visible where it belongs. A target
-the policy does not set has no check. Each check is built by a small factory, so what backs its
-verdict can change without touching the wiring.
+the policy does not set has no check. The checks are evaluated in the step of the asset they
+judge, from the assessment it holds: no step of their own, so no extra reads and Dagster events.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import dagster as dg
 from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.policy import FieldClass
 from anonymization_pipeline.core.reporting.targets import Target, policy_targets
-from anonymization_pipeline.orchestration.assets import ANONYMIZED_DATASET, RISK_ASSESSMENT
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
 RELEASE_EXPECTATIONS = {
@@ -34,53 +33,64 @@ RELEASE_EXPECTATIONS = {
 }
 
 
-def build_checks(spec: DatasetSpec) -> list[dg.AssetChecksDefinition]:
-    """Every check of the dataset: its targets on the assessment, the release checks on the output."""
-    targets = [_target_check(spec, target) for target in policy_targets(spec.policy)]
-    identifiers = spec.policy.fields_of(FieldClass.DIRECT_IDENTIFIER)
-    release = [
-        _release_check(spec, name, *entry)
-        for name, entry in RELEASE_EXPECTATIONS.items()
-        if name != "no_raw_identifier_leaked" or identifiers
+def target_check_specs(spec: DatasetSpec, assessment_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    """One check per target the policy sets, on the assessment, described by the target."""
+    return [
+        dg.AssetCheckSpec(target.check, asset=assessment_key, description=target.description)
+        for target in policy_targets(spec.policy)
     ]
-    return targets + release
 
 
-def _target_check(spec: DatasetSpec, target: Target) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=spec.key(RISK_ASSESSMENT), name=target.check, description=target.description)
-    def check(risk_assessment: Assessment) -> dg.AssetCheckResult:
-        risk = risk_assessment.risk.model_dump(mode="json")
+def target_check_results(spec: DatasetSpec, assessment_key: dg.AssetKey, assessment: Assessment) -> list[dg.AssetCheckResult]:
+    risk = assessment.risk.model_dump(mode="json")
+    results = []
+    for target in policy_targets(spec.policy):
         achieved = target.achieved(risk)
         metadata: dict[str, Any] = {"target": target.description, "limit": target.limit}
         if isinstance(achieved, int | float):
             metadata["achieved"] = achieved
-        return dg.AssetCheckResult(
-            passed=target.met(risk),
-            metadata=metadata,
-            description=f"achieved {achieved if achieved is not None else 'nothing measurable'}; {target.description}",
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=assessment_key,
+                check_name=target.check,
+                passed=target.met(risk),
+                metadata=metadata,
+                description=f"achieved {achieved if achieved is not None else 'nothing measurable'}; {target.description}",
+            )
         )
-
-    return check
-
-
-def _release_check(spec: DatasetSpec, name: str, expectation: str, description: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=spec.key(ANONYMIZED_DATASET),
-        name=name,
-        description=f"{description} (Great Expectations: {expectation})",
-        additional_ins={RISK_ASSESSMENT: dg.AssetIn(key=spec.key(RISK_ASSESSMENT))},
-    )
-    def check(risk_assessment: Assessment) -> dg.AssetCheckResult:
-        return _expectation_verdict(risk_assessment, expectation)
-
-    return check
+    return results
 
 
-def _expectation_verdict(risk_assessment: Assessment, expectation: str) -> dg.AssetCheckResult:
-    results = [r for r in risk_assessment.validation.results if r["expectation"] == expectation]
-    metadata = {
-        "expectations_run": len(results),
-        "statistics": dg.MetadataValue.json([{"columns": r["columns"], **r["statistics"]} for r in results]),
-    }
-    return dg.AssetCheckResult(passed=bool(results) and all(r["success"] for r in results), metadata=metadata)
+def _release_expectations(spec: DatasetSpec) -> dict[str, tuple[str, str]]:
+    """The release's checks; the leak check only when the policy has direct identifiers to leak."""
+    identifiers = spec.policy.fields_of(FieldClass.DIRECT_IDENTIFIER)
+    return {name: entry for name, entry in RELEASE_EXPECTATIONS.items() if name != "no_raw_identifier_leaked" or identifiers}
 
+
+def release_check_specs(spec: DatasetSpec, published_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    """The release's checks on the published asset, named by what they assure."""
+    return [
+        dg.AssetCheckSpec(
+            name, asset=published_key, description=f"{description} (Great Expectations: {expectation})"
+        )
+        for name, (expectation, description) in _release_expectations(spec).items()
+    ]
+
+
+def release_check_results(spec: DatasetSpec, published_key: dg.AssetKey, assessment: Assessment) -> list[dg.AssetCheckResult]:
+    """The verdicts of the release's checks: the Great Expectations results the assessment recorded."""
+    results = []
+    for name, (expectation, _) in _release_expectations(spec).items():
+        found = [r for r in assessment.validation.results if r["expectation"] == expectation]
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=published_key,
+                check_name=name,
+                passed=bool(found) and all(r["success"] for r in found),
+                metadata={
+                    "expectations_run": len(found),
+                    "statistics": dg.MetadataValue.json([{"columns": r["columns"], **r["statistics"]} for r in found]),
+                },
+            )
+        )
+    return results

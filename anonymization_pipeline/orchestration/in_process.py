@@ -19,9 +19,7 @@ from anonymization_pipeline.core.errors import INTERNAL_ERROR
 from anonymization_pipeline.orchestration import run_tags
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
 from anonymization_pipeline.orchestration.assets import DAILY_ARRIVALS, STAGES
-from anonymization_pipeline.orchestration.checks import build_checks
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
-from anonymization_pipeline.orchestration.drift_check import build_drift_check
 from anonymization_pipeline.orchestration.cli_instance import open_instance, process_tags
 from anonymization_pipeline.orchestration.environment import settings_of
 from anonymization_pipeline.orchestration.failures import TARGETS_NOT_MET, exit_code_of, step_failure_reason
@@ -108,7 +106,6 @@ def materialize_pipeline(
     spec = DatasetSpec.load(settings_of(dict(resources)).policy_path)
     defs = dg.Definitions(
         assets=pipeline_assets(spec),
-        asset_checks=[*build_checks(spec), build_drift_check(spec)],
         resources=resources,
         loggers={"progress": _progress_logger(on_step, on_log)},
     )

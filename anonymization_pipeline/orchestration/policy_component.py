@@ -16,10 +16,8 @@ from pathlib import Path
 import dagster as dg
 
 from anonymization_pipeline.orchestration.asset_graph import pipeline_assets
-from anonymization_pipeline.orchestration.checks import build_checks
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
 from anonymization_pipeline.orchestration.dp_assets import dp_definitions
-from anonymization_pipeline.orchestration.drift_check import build_drift_check
 from anonymization_pipeline.orchestration.environment import dataset_settings_resources
 from anonymization_pipeline.orchestration.jobs import build_job
 from anonymization_pipeline.orchestration.schedules import build_schedule
@@ -48,7 +46,7 @@ def dataset_definitions(spec: DatasetSpec) -> dg.Definitions:
     dp_assets, dp_checks = dp_definitions(spec)
     return dg.Definitions(
         assets=[*pipeline_assets(spec), *synthetic_assets(spec), *dp_assets],
-        asset_checks=[*build_checks(spec), build_drift_check(spec), *dp_checks],
+        asset_checks=dp_checks,
         jobs=[job],
         schedules=[build_schedule(spec, job)],
         sensors=[build_escalation_sensor(spec, job)],
