@@ -70,7 +70,7 @@ def measure(rows: int) -> None:
     for name in IDENTIFIERS[1:]:
         union = union | identifier_digests(users[name], key)
     digested = time.perf_counter()
-    findings = {name: leak_findings(published[name], DigestSet(union, key))["rows_with_findings"] for name in published.columns}
+    counts = {name: leak_findings(published[name], DigestSet(union, key)) for name in published.columns}
     checked = time.perf_counter()
     baseline_matches = hmac_whole_values(users, published, key)
     baseline = time.perf_counter()
@@ -80,7 +80,10 @@ def measure(rows: int) -> None:
     print(f"leak check (whole, digit runs, local parts): {ours:.2f} s (digesting raw {digested - started:.2f} s, checking {checked - digested:.2f} s)")
     print(f"baseline, HMAC of whole values only:         {baseline - checked:.2f} s")
     print(f"ratio baseline / leak check:                 {(baseline - checked) / ours:.2f}x")
+    findings = {name: found["rows_with_findings"] for name, found in counts.items()}
+    chance = {name: found["rows_with_chance_number_matches"] for name, found in counts.items() if found["rows_with_chance_number_matches"]}
     print(f"findings per column: {findings}; baseline matches: {baseline_matches}")
+    print(f"rows whose number matches chance explains: {chance}")
 
 
 if __name__ == "__main__":

@@ -19,12 +19,12 @@ def _result(expectation: str, columns: list[str], success: bool, **statistics: A
 
 
 def publication_checks(
-    policy: Policy, columns: list[str], rows: int, rows_in: int, suppressed_rows: int, risk: dict, leaks: dict[str, int]
+    policy: Policy, columns: list[str], rows: int, rows_in: int, suppressed_rows: int, risk: dict, leaks: dict[str, dict[str, int]]
 ) -> list[dict[str, Any]]:
     """One result per check, as the Great Expectations suite names them; the privacy criteria's
     verdicts are the registry's, as the risk assessment measured them on Spark's class counts.
 
-    >>> publication_checks(policy, ["age"], 10, 10, 0, risk, {"age": 0})[0]["expectation"]  # doctest: +SKIP
+    >>> publication_checks(policy, ["age"], 10, 10, 0, risk, {"age": leak_counts})[0]["expectation"]  # doctest: +SKIP
     'expect_table_columns_to_match_set'
     """
     qis = policy.quasi_identifiers
@@ -37,6 +37,8 @@ def publication_checks(
         results.append(
             _result("expect_privacy_criterion", qis, result["passed"], observed_value=result["achieved"]) | {"criterion": result["criterion"]}
         )
-    for name, matches in leaks.items():
-        results.append(_result("expect_column_values_to_not_contain_raw_identifiers", [name], matches == 0, observed_value=matches))
+    for name, counts in leaks.items():
+        findings = counts["rows_with_findings"]
+        details = {f"details.{key}": value for key, value in counts.items()}
+        results.append(_result("expect_column_values_to_not_contain_raw_identifiers", [name], findings == 0, observed_value=findings, **details))
     return results

@@ -6,6 +6,8 @@ lower-cased; every number of 8 to 19 digits written in it, separators ignored (s
 number hidden in free text, with other separators or in full-width digits, is still found, inside
 longer digit runs too); and the local part of an e-mail address. The key lives for one assessment only.
 The validation digests each published value the same way and counts what is in the sets.
+A raw number found inside a longer published number is weighed against chance (`coincidence`):
+long random digit strings hold some raw numbers by coincidence once there are many of both.
 Without the key a digest cannot be reversed by trying likely values, and neither the key nor a
 raw value is ever written to a suite, a result or a data-docs page: the expectation names only a
 `digest_set` handle, which resolves to the digests and key held in memory for one validation.
@@ -13,14 +15,16 @@ raw value is ever written to a suite, a result or a data-docs page: the expectat
 Values that identify no one by themselves are never findings: empty values, numbers of fewer
 than 6 digits (an age of 25 is not user 25), and published values held by at least 5 rows of
 their column. Everything is computed over whole Arrow columns and numpy arrays, once per distinct
-normalised value (weighted by the rows that hold it).
+normalised value (weighted by the rows that hold it): each value gets a bit mask of what it holds,
+and a `LeakTally` sums the rows per mask and the windows per number length, which is all the
+counts and the chance bound need (and all the Spark engine sends to its driver).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -33,6 +37,7 @@ from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialEr
 from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
 from anonymization_pipeline.core.operators.keyed_hash import distinct_values
+from anonymization_pipeline.core.validation.coincidence import chance_explains
 
 MIN_KEY_BYTES = 16
 MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS = 8, 19
@@ -47,25 +52,47 @@ _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
 _IS_SEPARATOR = np.isin(np.arange(256), np.frombuffer(b" -.()/+", dtype=np.uint8))
 _IS_DIGIT = (np.arange(256) >= ord("0")) & (np.arange(256) <= ord("9"))
+NUMBER_LENGTHS = range(MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS + 1)
+WHOLE_MATCH, LOCAL_PART_MATCH, EXACT_NUMBER_MATCH = 1, 2, 4
+"""Bits of a value's match mask; above them one bit per number length for a raw number of that
+length inside a longer number of the value (`window_bit`), which chance may explain."""
+_NO_HASHES = np.zeros(0, np.uint64)
+_NO_HASHES.setflags(write=False)  # the shared default of every empty digest set
+
+
+def window_bit(length: int) -> int:
+    """The match-mask bit of a raw number of `length` digits found inside a longer number."""
+    return 8 << (length - MIN_NUMBER_DIGITS)
 
 
 @dataclass(frozen=True)
 class IdentifierDigests:
-    """What a leak check compares against: keyed digests of whole identifiers, of the
-    numbers written in them (and which lengths those have), and of their e-mail local parts. `|` unites the digests of several columns."""
+    """What a leak check compares against: keyed digests of whole identifiers, of the numbers
+    written in them (one set per length), and of their e-mail local parts. `|` unites the digests
+    of several columns.
 
-    values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
-    numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
-    number_lengths: tuple[int, ...] = ()
-    local_parts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64), repr=False)
+    The chance bound needs how many distinct raw numbers each length has. Keeping one hash set per
+    length gives it exactly, after any union, as the size of that set: summing the counts of the
+    columns instead would count twice a number two columns share, overstate the coincidences
+    expected and so excuse more of a real leak.
+    """
+
+    values: np.ndarray = field(default_factory=lambda: _NO_HASHES, repr=False)
+    numbers: Mapping[int, np.ndarray] = field(default_factory=dict, repr=False)
+    local_parts: np.ndarray = field(default_factory=lambda: _NO_HASHES, repr=False)
 
     def __or__(self, other: IdentifierDigests) -> IdentifierDigests:
+        lengths = sorted(set(self.numbers) | set(other.numbers))
         return IdentifierDigests(
             distinct_sorted(self.values, other.values),
-            distinct_sorted(self.numbers, other.numbers),
-            tuple(sorted(set(self.number_lengths) | set(other.number_lengths))),
+            {length: distinct_sorted(self.numbers.get(length, _NO_HASHES), other.numbers.get(length, _NO_HASHES)) for length in lengths},
             distinct_sorted(self.local_parts, other.local_parts),
         )
+
+    @property
+    def number_counts(self) -> dict[int, int]:
+        """How many distinct raw numbers each length has (n_L of the chance bound)."""
+        return {length: hashes.size for length, hashes in self.numbers.items()}
 
 
 @dataclass(frozen=True)
@@ -169,17 +196,19 @@ class _Numbers:
         run_row = np.searchsorted(offsets, run_start, side="right") - 1
         return cls(data - np.uint8(ord("0")), run_start, run_length, run_row, word)
 
-    def windows(self, length: int) -> tuple[np.ndarray, np.ndarray]:
-        """(every `length` consecutive digits inside one number, as an integer; its row), read only
-        from the numbers long enough to hold them, so the cost follows those and not all the text."""
+    def windows(self, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(every `length` consecutive digits inside one number, as an integer; its row; whether
+        the number is longer), read only from the numbers long enough to hold them, so the cost
+        follows those and not all the text."""
         eligible = (self.run_length >= length) & ~self.word
         per_run = self.run_length[eligible] - length + 1
         total = int(per_run.sum())
         if not total:
-            return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+            return np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, bool)
         first_window = np.cumsum(per_run) - per_run
         starts = np.repeat(self.run_start[eligible] - first_window, per_run) + np.arange(total)
-        return self._values_at(starts, length), np.repeat(self.run_row[eligible], per_run)
+        inside = np.repeat(self.run_length[eligible] > length, per_run)
+        return self._values_at(starts, length), np.repeat(self.run_row[eligible], per_run), inside
 
     def whole(self) -> dict[int, np.ndarray]:
         """Each length from 8 to 19 digits, and the numbers of exactly that length."""
@@ -221,23 +250,28 @@ def in_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
     return found
 
 
-def number_hashes(numbers: dict[int, np.ndarray], key: bytes) -> np.ndarray:
-    """Keyed hashes of numbers, each tagged with its length (0042 is not 42)."""
-    parts = [_keyed_mix(values * np.uint64(32) + np.uint64(length), key) for length, values in numbers.items()]
-    return distinct_sorted(*parts)
+def number_hashes(numbers: dict[int, np.ndarray], key: bytes) -> dict[int, np.ndarray]:
+    """Keyed hashes of numbers, one set per length (0042 is not 42)."""
+    return {length: distinct_sorted(_keyed_mix(values, key)) for length, values in numbers.items()}
 
 
-def numbers_found(text: pa.Array, digests: IdentifierDigests, key: bytes) -> np.ndarray:
-    """Rows of `text` that write a raw identifier's number, inside other digits or words or not."""
-    rows = np.zeros(len(text), bool)
-    if not digests.numbers.size:
-        return rows
+def number_matches(text: pa.Array, digests: IdentifierDigests, key: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(per value of `text`, the match-mask bits of the raw numbers it writes: exactly, or inside
+    a longer number; per length of `NUMBER_LENGTHS`, the windows examined inside longer numbers and
+    how many of them are raw numbers), which the chance bound weighs."""
+    bits = np.zeros(len(text), np.int64)
+    windows, window_matches = np.zeros(len(NUMBER_LENGTHS), np.int64), np.zeros(len(NUMBER_LENGTHS), np.int64)
+    if not digests.numbers:
+        return bits, windows, window_matches
     numbers = _Numbers.of(text)
-    for length in digests.number_lengths:
-        values, value_rows = numbers.windows(length)
-        hashed = _keyed_mix(values * np.uint64(32) + np.uint64(length), key)
-        rows[value_rows[in_sorted(hashed, digests.numbers)]] = True
-    return rows
+    for length, known in digests.numbers.items():
+        values, value_rows, inside = numbers.windows(length)
+        found = in_sorted(_keyed_mix(values, key), known)
+        bits[value_rows[found & ~inside]] |= EXACT_NUMBER_MATCH
+        bits[value_rows[found & inside]] |= window_bit(length)
+        windows[length - MIN_NUMBER_DIGITS] = np.count_nonzero(inside)
+        window_matches[length - MIN_NUMBER_DIGITS] = np.count_nonzero(found & inside)
+    return bits, windows, window_matches
 
 
 def _digits_touching_letters(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -293,44 +327,83 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     return IdentifierDigests(
         distinct_sorted(keyed_hashes(text, key, WHOLE)),
         number_hashes(numbers, key),
-        tuple(sorted(numbers)),
         distinct_sorted(keyed_hashes(local, key, LOCAL_PARTS)),
     )
 
 
 def identifier_matches(text: pa.Array, digest_set: DigestSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per normalised value: does it hold a raw identifier whole, one of its numbers, one of its
-    e-mail local parts (whether the value identifies anyone is the caller's to judge)."""
+    """(per normalised value, the mask of what it holds: a raw identifier whole, one of its
+    numbers, one of its e-mail local parts; per number length, windows examined inside longer
+    numbers and how many matched). Whether a value identifies anyone is the caller's to judge."""
     digests = digest_set.digests
-    whole = in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)
-    in_runs = numbers_found(text, digests, digest_set.key)
-    in_local = np.zeros(len(text), bool)
+    masks, windows, window_matches = number_matches(text, digests, digest_set.key)
+    masks[in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)] |= WHOLE_MATCH
     if digests.local_parts.size:
         tokens, token_rows = local_part_tokens(text)
         if len(tokens):
-            in_local[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] = True
-    return whole, in_runs, in_local
+            masks[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] |= LOCAL_PART_MATCH
+    return masks, windows, window_matches
+
+
+@dataclass(frozen=True)
+class LeakTally:
+    """What the distinct values of a published column hold, as counts without any value: rows in
+    all and checked; rows per match mask; per number length, windows examined inside longer
+    numbers and matches among them, over distinct values (one value held by many rows is one
+    chance to coincide, not many)."""
+
+    rows: int = 0
+    rows_checked: int = 0
+    mask_rows: Mapping[int, int] = field(default_factory=dict)
+    windows: np.ndarray = field(default_factory=lambda: np.zeros(len(NUMBER_LENGTHS), np.int64))
+    window_matches: np.ndarray = field(default_factory=lambda: np.zeros(len(NUMBER_LENGTHS), np.int64))
+
+
+def leak_tally(text: pa.Array, value_rows: np.ndarray, digest_set: DigestSet) -> LeakTally:
+    """The tally of distinct normalised values `text`, each held by `value_rows` rows; values that
+    identify no one are counted in `rows` only. Tallies of disjoint sets of values add up."""
+    checked = identifying(text) & (value_rows < COMMON_ROWS)
+    text, held = text.filter(pa.array(checked)), value_rows[checked]
+    masks, windows, window_matches = identifier_matches(text, digest_set)
+    found = masks != 0
+    kinds, kind_of = np.unique(masks[found], return_inverse=True)
+    rows = np.bincount(kind_of, weights=held[found], minlength=kinds.size).astype(np.int64)
+    return LeakTally(int(value_rows.sum()), int(held.sum()), dict(zip(kinds.tolist(), rows.tolist())), windows, window_matches)
+
+
+def leak_counts(tally: LeakTally, digests: IdentifierDigests) -> dict[str, int]:
+    """The counts a leak check reports from a tally: rows holding a raw identifier whole, one of
+    its numbers, one of its e-mail local parts, any of these (`rows_with_findings`), and rows
+    whose only matches are raw numbers inside longer numbers that chance explains, length by
+    length (`rows_with_chance_number_matches`, not findings)."""
+    raw_numbers = digests.number_counts
+    chance = sum(
+        window_bit(length)
+        for length, windows, matches in zip(NUMBER_LENGTHS, tally.windows.tolist(), tally.window_matches.tolist())
+        if matches and chance_explains(matches, windows, raw_numbers.get(length, 0), length)
+    )
+    masks = np.fromiter(tally.mask_rows, np.int64, len(tally.mask_rows))
+    rows = np.fromiter(tally.mask_rows.values(), np.int64, len(tally.mask_rows))
+    findings = (masks & ~chance) != 0
+    numbers = EXACT_NUMBER_MATCH | sum(map(window_bit, NUMBER_LENGTHS))
+    return {
+        "rows": tally.rows,
+        "rows_checked": tally.rows_checked,
+        "rows_not_identifying": tally.rows - tally.rows_checked,
+        "rows_matching_raw_identifiers": int(rows[(masks & WHOLE_MATCH) != 0].sum()),
+        "rows_containing_identifier_numbers": int(rows[(masks & numbers & ~chance) != 0].sum()),
+        "rows_containing_email_local_parts": int(rows[(masks & LOCAL_PART_MATCH) != 0].sum()),
+        "rows_with_findings": int(rows[findings].sum()),
+        "rows_with_chance_number_matches": int(rows[~findings].sum()),
+    }
 
 
 def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
-    """Counts of a published column's rows holding a raw identifier whole, one of its
-    numbers, or one of its e-mail local parts; values that identify no one are left out and counted.
-    Each distinct value is checked once and counts for the rows that hold it."""
+    """Counts of a published column's rows holding a raw identifier (`leak_counts`); values that
+    identify no one are left out and counted. Each distinct value is checked once and counts for
+    the rows that hold it."""
     text, value_rows = distinct_normalised(column)
-    rows = int(value_rows.sum())
-    checked = identifying(text) & (value_rows < COMMON_ROWS)
-    text, value_rows = text.filter(pa.array(checked)), value_rows[checked]
-    whole, in_runs, in_local = identifier_matches(text, digest_set)
-    rows_checked = int(value_rows.sum())
-    return {
-        "rows": rows,
-        "rows_checked": rows_checked,
-        "rows_not_identifying": rows - rows_checked,
-        "rows_matching_raw_identifiers": int(value_rows[whole].sum()),
-        "rows_containing_identifier_numbers": int(value_rows[in_runs].sum()),
-        "rows_containing_email_local_parts": int(value_rows[in_local].sum()),
-        "rows_with_findings": int(value_rows[whole | in_runs | in_local].sum()),
-    }
+    return leak_counts(leak_tally(text, value_rows, digest_set), digest_set.digests)
 
 
 @contextmanager
