@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
@@ -230,13 +231,21 @@ def report_plots(
 
 
 def linkage_attacks(
-    policy: Policy, raw: pd.DataFrame, candidate: pd.DataFrame, privacy: Mapping[str, Any] | None
+    policy: Policy,
+    raw: pd.DataFrame,
+    candidate: pd.DataFrame,
+    privacy: Mapping[str, Any] | None,
+    raw_weights: np.ndarray | None = None,
+    candidate_weights: np.ndarray | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The policy's linkage attack against the raw input and against the candidate, for contrast,
     on the same sample of at most `sample_size` people of the external list.
 
     Correct matches are counted only when the ground-truth ids align row for row with the
     candidate (suppressed rows removed breaks the alignment, and then only matches are counted).
+    With weights, `raw` and `candidate` are histograms of distinct rows over (at least) the attack
+    columns, each row standing for that many records, as the Spark engine counts them: no row is
+    one person, so neither side aligns with the ground truth and only matches are counted.
     """
     attack = policy.risk.linkage_attack
     if attack is None:
@@ -248,15 +257,18 @@ def linkage_attacks(
     external = read_table(attack.external)
     truth = attack.ground_truth
     raw_truth = published_truth = None
-    if truth is not None:
+    if truth is not None and raw_weights is None:
         raw_truth = GroundTruth(raw[truth.input], external[truth.external])
-        published_truth = raw_truth if len(candidate) == len(raw) else None
+        published_truth = raw_truth if candidate_weights is None and len(candidate) == len(raw) else None
     on, size = attack.columns, attack.sample_size
     levels = privacy["transformation"] if privacy else None
+    hierarchies = build_hierarchies(policy, raw, names=list(on))
     return {
-        "raw input": run_linkage_attack(raw, external, on, levels={name: 0 for name in on}, ground_truth=raw_truth, sample_size=size),
+        "raw input": run_linkage_attack(
+            raw, external, on, levels={name: 0 for name in on}, ground_truth=raw_truth, sample_size=size, weights=raw_weights
+        ),
         "published": run_linkage_attack(
-            candidate, external, on, build_hierarchies(policy, raw), levels, ground_truth=published_truth, sample_size=size
+            candidate, external, on, hierarchies, levels, ground_truth=published_truth, sample_size=size, weights=candidate_weights
         ),
     }
 

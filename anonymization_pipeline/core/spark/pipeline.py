@@ -32,6 +32,7 @@ from anonymization_pipeline.core.pipeline.stages import (
     RAW_RECORDS,
     SENSITIVE_PROTECTED,
     candidate_sha256,
+    linkage_attacks,
     row_accounting,
 )
 from anonymization_pipeline.core.policy import FieldClass, Policy
@@ -40,7 +41,7 @@ from anonymization_pipeline.core.spark.checks import publication_checks
 from anonymization_pipeline.core.spark.errors import executor_errors
 from anonymization_pipeline.core.spark.fingerprint import spark_fingerprint
 from anonymization_pipeline.core.spark.generalization import generalize
-from anonymization_pipeline.core.spark.histogram import histogram
+from anonymization_pipeline.core.spark.histogram import Histogram, histogram
 from anonymization_pipeline.core.spark.leaks import raw_identifier_matches
 from anonymization_pipeline.core.spark.protection import STATS, operator_stats, protect_columns
 from anonymization_pipeline.core.spark.reading import read_location
@@ -167,13 +168,14 @@ def _rows_only(rows: int) -> pd.DataFrame:
 
 def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame, policy: Policy) -> Assessment:
     """The risk assessment and the publication checks of `published`, from Spark's counts:
-    the same model as `stages.assess` (without plots, which need the rows). Its digest is of the
+    the same model as `stages.assess` (without plots, which need the rows), with the same linkage attack. Its digest is of the
     class-count histogram the verdict was reached on."""
     started = time.perf_counter()
     privacy = records.audits[QUASI_IDENTIFIERS_GENERALIZED]["privacy"]
     sensitive = [name for name in policy.fields_of(FieldClass.SENSITIVE) if name in published.columns]
     classes = histogram(published, list(dict.fromkeys([*policy.quasi_identifiers, *sensitive])))
     risk = assess_risk(classes.frame, policy, privacy, weights=classes.counts)
+    attacks = _linkage_attacks(policy, raw, classes, privacy)
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
     accounting = row_accounting(records)
     results = publication_checks(
@@ -195,10 +197,21 @@ def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame,
         candidate_sha256=candidate_sha256(StageOutput(classes.frame.assign(_count=classes.counts))),
         passed=risk.passed and validation_passed,
         failures=failures,
-        risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": {}},
+        risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
         validation={"passed": validation_passed, "results": results, "data_docs": None},
         seconds=_since(started),
     )
+
+
+def _linkage_attacks(policy: Policy, raw: DataFrame, published: Histogram, privacy: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The pandas engine's attack (`stages.linkage_attacks`) on the histograms of the raw and the
+    published rows: only matches are counted, since no histogram row is one person to check a
+    ground truth against."""
+    attack = policy.risk.linkage_attack
+    if attack is None:
+        return {}
+    raw_counts = histogram(raw, attack.columns)
+    return linkage_attacks(policy, raw_counts.frame, published.frame, privacy, raw_counts.counts, published.counts)
 
 
 def _since(started: float) -> float:
