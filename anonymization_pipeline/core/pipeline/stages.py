@@ -182,7 +182,7 @@ def assess(
     drawn: dict[str, str] = {}
     if plots:
         with _timed(timings, "plots"):
-            drawn = report_plots(policy, raw, frame, risk.summary, attacks)
+            drawn = _pandas_plots(policy, raw, frame, risk.summary, attacks)
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
         for result in validation.results
@@ -208,25 +208,47 @@ def assess(
 
 def report_plots(
     policy: Policy,
-    raw: pd.DataFrame,
-    candidate: pd.DataFrame,
+    before: Mapping[str, pd.Series],
+    after: Mapping[str, pd.Series],
     risk_summary: Mapping[str, Any],
     attacks: Mapping[str, dict[str, Any]],
+    information_loss: dict[str, float] | None,
 ) -> dict[str, str]:
     """The report's plots (SVG by name): class sizes, risk bands, per-column information loss,
-    the first quasi-identifiers' marginals before and after, and the linkage attack."""
+    the `marginal_columns`' distributions before and after (their `value_counts`, by column), and
+    the linkage attack. Only figures and counts come in, so both engines draw with this."""
     from anonymization_pipeline.core.reporting import risk_plots
-    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
 
-    qis = policy.quasi_identifiers
     return risk_plots(
         dict(risk_summary),
         attacks=dict(attacks) or None,
-        information_loss=column_information_loss(raw, candidate, qis) if qis else None,
-        before=raw,
-        after=candidate,
-        key_columns=qis[:4],
+        information_loss=information_loss,
+        before=dict(before),
+        after=dict(after),
         min_count=policy.privacy.k if policy.privacy and policy.privacy.k else 5,
+    )
+
+
+def marginal_columns(policy: Policy) -> list[str]:
+    """The quasi-identifiers whose distributions the report plots before and after: the first four."""
+    return policy.quasi_identifiers[:4]
+
+
+def _pandas_plots(
+    policy: Policy, raw: pd.DataFrame, candidate: pd.DataFrame, risk_summary: Mapping[str, Any], attacks: Mapping[str, dict[str, Any]]
+) -> dict[str, str]:
+    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
+    from anonymization_pipeline.core.reporting.plots import value_counts
+
+    qis = policy.quasi_identifiers
+    columns = [name for name in marginal_columns(policy) if name in raw.columns and name in candidate.columns]
+    return report_plots(
+        policy,
+        {name: value_counts(raw[name]) for name in columns},
+        {name: value_counts(candidate[name]) for name in columns},
+        risk_summary,
+        attacks,
+        column_information_loss(raw, candidate, qis) if qis else None,
     )
 
 
