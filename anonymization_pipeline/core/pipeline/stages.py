@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from anonymization_pipeline.core.errors import InputDataError, PrivacyTargetNotMet
@@ -181,7 +182,7 @@ def assess(
     drawn: dict[str, str] = {}
     if plots:
         with _timed(timings, "plots"):
-            drawn = report_plots(policy, raw, frame, risk.summary, attacks)
+            drawn = _pandas_plots(policy, raw, frame, risk.summary, attacks)
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
         for result in validation.results
@@ -207,36 +208,66 @@ def assess(
 
 def report_plots(
     policy: Policy,
-    raw: pd.DataFrame,
-    candidate: pd.DataFrame,
+    before: Mapping[str, pd.Series],
+    after: Mapping[str, pd.Series],
     risk_summary: Mapping[str, Any],
     attacks: Mapping[str, dict[str, Any]],
+    information_loss: dict[str, float] | None,
 ) -> dict[str, str]:
     """The report's plots (SVG by name): class sizes, risk bands, per-column information loss,
-    the first quasi-identifiers' marginals before and after, and the linkage attack."""
+    the `marginal_columns`' distributions before and after (their `value_counts`, by column), and
+    the linkage attack. Only figures and counts come in, so both engines draw with this."""
     from anonymization_pipeline.core.reporting import risk_plots
-    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
 
-    qis = policy.quasi_identifiers
     return risk_plots(
         dict(risk_summary),
         attacks=dict(attacks) or None,
-        information_loss=column_information_loss(raw, candidate, qis) if qis else None,
-        before=raw,
-        after=candidate,
-        key_columns=qis[:4],
+        information_loss=information_loss,
+        before=dict(before),
+        after=dict(after),
         min_count=policy.privacy.k if policy.privacy and policy.privacy.k else 5,
     )
 
 
+def marginal_columns(policy: Policy) -> list[str]:
+    """The quasi-identifiers whose distributions the report plots before and after: the first four."""
+    return policy.quasi_identifiers[:4]
+
+
+def _pandas_plots(
+    policy: Policy, raw: pd.DataFrame, candidate: pd.DataFrame, risk_summary: Mapping[str, Any], attacks: Mapping[str, dict[str, Any]]
+) -> dict[str, str]:
+    from anonymization_pipeline.core.reporting.information_loss import column_information_loss
+    from anonymization_pipeline.core.reporting.plots import value_counts
+
+    qis = policy.quasi_identifiers
+    columns = [name for name in marginal_columns(policy) if name in raw.columns and name in candidate.columns]
+    return report_plots(
+        policy,
+        {name: value_counts(raw[name]) for name in columns},
+        {name: value_counts(candidate[name]) for name in columns},
+        risk_summary,
+        attacks,
+        column_information_loss(raw, candidate, qis) if qis else None,
+    )
+
+
 def linkage_attacks(
-    policy: Policy, raw: pd.DataFrame, candidate: pd.DataFrame, privacy: Mapping[str, Any] | None
+    policy: Policy,
+    raw: pd.DataFrame,
+    candidate: pd.DataFrame,
+    privacy: Mapping[str, Any] | None,
+    raw_weights: np.ndarray | None = None,
+    candidate_weights: np.ndarray | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The policy's linkage attack against the raw input and against the candidate, for contrast,
     on the same sample of at most `sample_size` people of the external list.
 
     Correct matches are counted only when the ground-truth ids align row for row with the
     candidate (suppressed rows removed breaks the alignment, and then only matches are counted).
+    With weights, `raw` and `candidate` are histograms of distinct rows over (at least) the attack
+    columns, each row standing for that many records, as the Spark engine counts them: no row is
+    one person, so neither side aligns with the ground truth and only matches are counted.
     """
     attack = policy.risk.linkage_attack
     if attack is None:
@@ -248,15 +279,18 @@ def linkage_attacks(
     external = read_table(attack.external)
     truth = attack.ground_truth
     raw_truth = published_truth = None
-    if truth is not None:
+    if truth is not None and raw_weights is None:
         raw_truth = GroundTruth(raw[truth.input], external[truth.external])
-        published_truth = raw_truth if len(candidate) == len(raw) else None
+        published_truth = raw_truth if candidate_weights is None and len(candidate) == len(raw) else None
     on, size = attack.columns, attack.sample_size
     levels = privacy["transformation"] if privacy else None
+    hierarchies = build_hierarchies(policy, raw, names=list(on))
     return {
-        "raw input": run_linkage_attack(raw, external, on, levels={name: 0 for name in on}, ground_truth=raw_truth, sample_size=size),
+        "raw input": run_linkage_attack(
+            raw, external, on, levels={name: 0 for name in on}, ground_truth=raw_truth, sample_size=size, weights=raw_weights
+        ),
         "published": run_linkage_attack(
-            candidate, external, on, build_hierarchies(policy, raw), levels, ground_truth=published_truth, sample_size=size
+            candidate, external, on, hierarchies, levels, ground_truth=published_truth, sample_size=size, weights=candidate_weights
         ),
     }
 

@@ -482,6 +482,15 @@ class Policy(StrictModel):
     engine: Engine = "pandas"
 
     @model_validator(mode="after")
+    def _spark_reads_whole_inputs(self) -> Policy:
+        """The Spark engine reads one input whole and has no stored days to union
+        (`stages.union_of_days`): the combination is refused when the policy loads, for the CLI
+        and Dagster alike."""
+        if self.engine == "spark" and self.dataset.daily_partitions is not None:
+            raise ValueError("engine: spark reads its input whole; dataset.daily_partitions needs engine pandas")
+        return self
+
+    @model_validator(mode="after")
     def _attack_on_quasi_identifiers(self) -> Policy:
         attack = self.risk.linkage_attack
         if attack is not None:

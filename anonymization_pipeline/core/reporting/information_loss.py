@@ -19,8 +19,12 @@ def _entropy(counts: np.ndarray) -> float:
     return float(-(share * np.log2(share)).sum())
 
 
-def column_information_loss(before: pd.DataFrame, after: pd.DataFrame, columns: list[str]) -> dict[str, float]:
-    """H(X|Y)/H(X) for each column; rows missing from `after` (removed) count as fully lost.
+def column_information_loss(
+    before: pd.DataFrame, after: pd.DataFrame, columns: list[str], weights: np.ndarray | None = None
+) -> dict[str, float]:
+    """H(X|Y)/H(X) for each column; rows missing from `after` (removed) count as fully lost. With
+    `weights`, each row of `before` (and its row of `after`) stands for that many records: a
+    histogram of distinct raw tuples and their recoding, as the Spark engine's search sees them.
 
     >>> before = pd.DataFrame({"age": ["21", "22", "31", "32"]})
     >>> column_information_loss(before, pd.DataFrame({"age": ["2*", "2*", "3*", "3*"]}), ["age"])
@@ -33,11 +37,11 @@ def column_information_loss(before: pd.DataFrame, after: pd.DataFrame, columns: 
         raw_codes, raw_values = column_codes(before[name])
         published = aligned[name].astype("string").fillna(SUPPRESSED) if name in aligned else pd.Series(SUPPRESSED, index=before.index)
         published_codes, published_values = column_codes(published)
-        total = _entropy(np.bincount(raw_codes))
+        total = _entropy(np.bincount(raw_codes, weights=weights))
         if total == 0:
             loss[name] = 0.0
             continue
-        joint = np.bincount(published_codes * len(raw_values) + raw_codes)
-        conditional = _entropy(joint) - _entropy(np.bincount(published_codes, minlength=len(published_values)))
+        joint = np.bincount(published_codes * len(raw_values) + raw_codes, weights=weights)
+        conditional = _entropy(joint) - _entropy(np.bincount(published_codes, weights=weights, minlength=len(published_values)))
         loss[name] = round(min(max(conditional / total, 0.0), 1.0), 12)
     return loss

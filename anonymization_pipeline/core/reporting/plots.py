@@ -63,55 +63,80 @@ def information_loss_chart(loss: dict[str, float]) -> str:
     return chart([Bars("Information loss per column", list(loss), list(loss.values()), COLOURS[2], axis, limit=1.0)])
 
 
-def safe_categories(column: pd.Series, min_count: int) -> pd.Series:
-    """Counts of the most frequent values, values rarer than `min_count` pooled into "other (n values)".
+def value_counts(column: pd.Series) -> pd.Series:
+    """How many rows hold each value of `column` (missing values too), named after it: all that a
+    marginal reads, so an engine that keeps its rows elsewhere (Spark) sends only these counts.
 
-    >>> safe_categories(pd.Series(["a"] * 5 + ["b"]), 5).to_dict()
+    >>> value_counts(pd.Series(["a", "a", None], name="x")).to_dict()
+    {'a': 2, nan: 1}
+    """
+    return column.value_counts(dropna=False, sort=False).rename(column.name)
+
+
+def safe_categories(counts: pd.Series, min_count: int) -> pd.Series:
+    """The most frequent values of `value_counts`, values rarer than `min_count` pooled into
+    "other (n values)"; ties are ordered by value, so both engines draw the same bars.
+
+    >>> safe_categories(pd.Series({"a": 5, "b": 1}), 5).to_dict()
     {'a': 5, 'other (1 values)': 1}
     """
-    counts = column.astype("string").fillna("(missing)").value_counts()
-    common = counts[counts >= min_count].head(TOP_CATEGORIES)
-    rest = counts.drop(common.index)
+    labels = pd.Index(counts.index.astype("string")).fillna("(missing)")
+    merged = pd.Series(counts.to_numpy(), index=labels).groupby(level=0).sum()
+    merged = merged.sort_values(ascending=False, kind="stable")
+    common = merged[merged >= min_count].head(TOP_CATEGORIES)
+    rest = merged.drop(common.index)
     if len(rest):
         common = pd.concat([common, pd.Series({f"other ({len(rest)} values)": int(rest.sum())})])
     return common
 
 
-def _numeric(column: pd.Series) -> np.ndarray | None:
-    """The column's present values as numbers when at least 95 % of them are; each distinct
-    value is parsed once (a million ZIP codes are a few hundred numbers to read)."""
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        values = column.dropna().to_numpy(dtype=float)
-        return values if len(values) else None
-    codes, distinct = pd.factorize(column, use_na_sentinel=True)
-    present = codes[codes >= 0]
+def _numeric(counts: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """The present values of `value_counts` as numbers, with their counts, when at least 95 % of
+    the present rows are numbers (each distinct value is parsed once)."""
+    present = counts[counts.index.notna()]
     if not len(present):
         return None
-    numbers = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce").to_numpy(dtype=float)
-    values = numbers[present]
-    parsed = ~np.isnan(values)
-    return values[parsed] if parsed.mean() >= 0.95 else None
+    index = present.index
+    weights = present.to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(index) and not pd.api.types.is_bool_dtype(index):
+        return index.to_numpy(dtype=float), weights
+    numbers = pd.to_numeric(pd.Series(index, dtype=object), errors="coerce").to_numpy(dtype=float)
+    parsed = ~np.isnan(numbers)
+    return (numbers[parsed], weights[parsed]) if weights[parsed].sum() >= 0.95 * weights.sum() else None
 
 
-def _marginal(column: pd.Series, min_count: int, colour: str, title: str) -> Bars | Histogram:
-    values = _numeric(column)
-    if values is None:
-        counts = safe_categories(column, min_count)
-        return Bars(title, [str(label) for label in counts.index], counts.to_numpy(dtype=float).tolist(), colour, "records")
-    bins = max(1, min(20, len(values) // max(min_count, 1)))
-    tail = min(min_count / len(values), 0.5)
-    edges = np.unique(np.quantile(values, np.linspace(tail, 1 - tail, bins + 1)))
+def _quantiles(values: np.ndarray, weights: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """`np.quantile`'s (linear) quantiles of the values each repeated `weights` times, without repeating them."""
+    order = np.argsort(values, kind="stable")
+    values, ends = values[order], np.cumsum(weights[order])
+    position = shares * (ends[-1] - 1)
+    low = np.floor(position)
+    below = values[np.searchsorted(ends, low, side="right")]
+    above = values[np.searchsorted(ends, np.ceil(position), side="right")]
+    return below + (above - below) * (position - low)
+
+
+def _marginal(counts: pd.Series, min_count: int, colour: str, title: str) -> Bars | Histogram:
+    numeric = _numeric(counts)
+    if numeric is None:
+        common = safe_categories(counts, min_count)
+        return Bars(title, [str(label) for label in common.index], common.to_numpy(dtype=float).tolist(), colour, "records")
+    values, weights = numeric
+    total = weights.sum()
+    bins = max(1, min(20, int(total) // max(min_count, 1)))
+    tail = min(min_count / total, 0.5)
+    edges = np.unique(_quantiles(values, weights, np.linspace(tail, 1 - tail, bins + 1)))
     if len(edges) < 2:
         return Histogram(title, [], [], colour, "one value (hidden)")
-    counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)
-    density = counts / np.diff(edges) / len(values)
+    binned, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges, weights=weights)
+    density = binned / np.diff(edges) / total
     return Histogram(title, edges.tolist(), density.tolist(), colour, "density (equal-frequency bins)")
 
 
 def marginal_comparison(before: pd.Series, after: pd.Series, min_count: int) -> str:
-    """The raw and the published distribution of one column, side by side.
+    """The raw and the published distribution of one column, side by side, from their `value_counts`.
 
-    >>> "x: published" in marginal_comparison(pd.Series(["a"] * 6, name="x"), pd.Series(["*"] * 6, name="x"), 5)
+    >>> "x: published" in marginal_comparison(pd.Series({"a": 6}, name="x"), pd.Series({"*": 6}, name="x"), 5)
     True
     """
     panels = [
@@ -145,12 +170,12 @@ def risk_plots(
     *,
     attacks: dict[str, dict] | None = None,
     information_loss: dict[str, float] | None = None,
-    before: pd.DataFrame | None = None,
-    after: pd.DataFrame | None = None,
-    key_columns: list[str] | None = None,
+    before: dict[str, pd.Series] | None = None,
+    after: dict[str, pd.Series] | None = None,
     min_count: int = 5,
 ) -> dict[str, str]:
     """Every plot of the report that the given inputs allow, by name (the HTML report's captions), as SVG.
+    `before` and `after` are the `value_counts` of the raw and the published key columns, by column.
 
     >>> sorted(risk_plots({"class_size_distribution": {"5": 1}, "records_by_risk_band": {"[0, 0.01]": 5}}))
     ['class_sizes', 'risk_bands']
@@ -161,10 +186,9 @@ def risk_plots(
     }
     if information_loss:
         plots["information_loss"] = information_loss_chart(information_loss)
-    if before is not None and after is not None:
-        for name in key_columns or []:
-            if name in before.columns and name in after.columns:
-                plots[f"marginal_{name}"] = marginal_comparison(before[name], after[name], min_count)
+    for name, counts in (before or {}).items():
+        if name in (after or {}):
+            plots[f"marginal_{name}"] = marginal_comparison(counts, after[name], min_count)
     if attacks:
         plots["attack"] = attack_chart(attacks)
     return plots

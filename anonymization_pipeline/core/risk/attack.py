@@ -67,6 +67,7 @@ def run_linkage_attack(
     levels: Mapping[str, int] | None = None,
     ground_truth: GroundTruth | None = None,
     sample_size: int | None = None,
+    weights: np.ndarray | None = None,
 ) -> dict:
     """Link `external` to `published` on the columns `on` and count what the attacker gets.
 
@@ -75,6 +76,8 @@ def run_linkage_attack(
     with them (levels all 0: `published` holds raw values, compared as they are); without it (or
     with Mondrian's levels, all None), cells are matched by containment, the hierarchies deciding
     which raw values a node covers. With `sample_size`, at most that many listed people are attacked.
+With `weights`, each published row stands for that many records (a histogram of distinct rows, as
+the Spark engine counts them); a ground truth then needs one id per histogram row.
 
     >>> published = pd.DataFrame({"age": ["[20-29]", "[20-29]", "[30-39]"]})
     >>> external = pd.DataFrame({"age": ["25", "33"]})
@@ -85,7 +88,7 @@ def run_linkage_attack(
     _check_columns(external, on, "external")
     listed = len(external)
     external, ground_truth = _sample(external, ground_truth, sample_size)
-    classes = published_classes(published, on)
+    classes = published_classes(published, on, weights=weights)
     values = class_values(published, classes, on)
     if levels is not None and all(levels.get(name) == 0 for name in on):
         matches = match_by_equality(values, external[on], on)

@@ -22,6 +22,7 @@ from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.core.privacy import anonymize_quasi_identifiers, apply_transformation, build_hierarchies
 from anonymization_pipeline.core.privacy.hierarchies import TOP, Hierarchy
 from anonymization_pipeline.core.policy import Policy
+from anonymization_pipeline.core.reporting.information_loss import column_information_loss
 from anonymization_pipeline.core.spark.histogram import Histogram, histogram
 
 SUPPRESSED = "__anonymizer_suppressed"
@@ -29,12 +30,13 @@ SUPPRESSED = "__anonymizer_suppressed"
 
 @dataclass(frozen=True)
 class SparkGeneralization:
-    """The generalized rows (lazy), the privacy summary the pandas engine would report, and the
-    size of the histogram the search ran on."""
+    """The generalized rows (lazy), the privacy summary the pandas engine would report, the
+    size of the histogram the search ran on, and each quasi-identifier's information loss."""
 
     frame: DataFrame
     summary: dict
     distinct_tuples: int
+    information_loss: dict[str, float]
 
 
 def generalize(frame: DataFrame, policy: Policy) -> SparkGeneralization:
@@ -60,7 +62,9 @@ def generalize(frame: DataFrame, policy: Policy) -> SparkGeneralization:
     generalized = _join_levels(frame, counted, hierarchies, levels)
     suppressed = _suppressed_tuples(tuples, hierarchies, levels, result.suppressed, qis)
     generalized = _apply_suppression(generalized, suppressed, qis, privacy.suppression)
-    return SparkGeneralization(generalized.select(*frame.columns), result.summary, len(tuples))
+    # the search's output is the histogram's tuples recoded, row for row: the raw-to-published pairs the loss needs
+    loss = column_information_loss(tuples, result.frame, qis, weights=counted.counts)
+    return SparkGeneralization(generalized.select(*frame.columns), result.summary, len(tuples), loss)
 
 
 def _level_table(spark: SparkSession, values: pa.Array, hierarchy: Hierarchy, column: str, level: int) -> DataFrame:

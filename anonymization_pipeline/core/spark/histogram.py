@@ -30,6 +30,14 @@ class Histogram:
         """The tuples as pandas, typed as pandas reads the same values from Parquet."""
         return self.tuples.to_pandas()
 
+    def value_counts(self, column: str) -> pd.Series:
+        """How many rows hold each value of `column`, as `reporting.plots.value_counts` counts a pandas column.
+
+        >>> histogram(frame, ["sex", "zipcode"]).value_counts("sex").to_dict()  # doctest: +SKIP
+        {'F': 2480, 'M': 2520}
+        """
+        return pd.Series(self.counts).groupby(self.frame[column], dropna=False, sort=False).sum().rename(column)
+
     @property
     def rows(self) -> int:
         """How many rows the histogram counts."""

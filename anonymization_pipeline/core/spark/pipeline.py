@@ -32,6 +32,9 @@ from anonymization_pipeline.core.pipeline.stages import (
     RAW_RECORDS,
     SENSITIVE_PROTECTED,
     candidate_sha256,
+    linkage_attacks,
+    marginal_columns,
+    report_plots,
     row_accounting,
 )
 from anonymization_pipeline.core.policy import FieldClass, Policy
@@ -39,8 +42,8 @@ from anonymization_pipeline.core.risk import assess_risk
 from anonymization_pipeline.core.spark.checks import publication_checks
 from anonymization_pipeline.core.spark.errors import executor_errors
 from anonymization_pipeline.core.spark.fingerprint import spark_fingerprint
-from anonymization_pipeline.core.spark.generalization import generalize
-from anonymization_pipeline.core.spark.histogram import histogram
+from anonymization_pipeline.core.spark.generalization import SparkGeneralization, generalize
+from anonymization_pipeline.core.spark.histogram import Histogram, histogram
 from anonymization_pipeline.core.spark.leaks import raw_identifier_matches
 from anonymization_pipeline.core.spark.protection import STATS, operator_stats, protect_columns
 from anonymization_pipeline.core.spark.reading import read_location
@@ -71,18 +74,19 @@ def anonymize_spark(frame: DataFrame, policy: Policy, keys: KeyProvider | None =
     >>> result.report["privacy"]["k_achieved"] >= 5  # doctest: +SKIP
     True
     """
-    result = _assessed(frame, policy, keys, source)
+    result = _assessed(frame, policy, keys, source, plots=False)
     _gate(result)
     return result
 
 
-def _assessed(frame: DataFrame, policy: Policy, keys: KeyProvider | None, source: str) -> SparkResult:
+def _assessed(frame: DataFrame, policy: Policy, keys: KeyProvider | None, source: str, plots: bool) -> SparkResult:
     with executor_errors():
-        records, cached, distinct_tuples = _protect_and_generalize(frame, policy, keys, source)
+        records, cached, generalization = _protect_and_generalize(frame, policy, keys, source)
         published = cached.drop(STATS)
-        assessment = assess_published(records, published, frame, policy)
+        loss = generalization.information_loss if generalization else None
+        assessment = assess_published(records, published, frame, policy, plots, loss)
     report = build_report(records, assessment, policy, output=None).to_dict()
-    return SparkResult(published, report, assessment, distinct_tuples, records, cached)
+    return SparkResult(published, report, assessment, generalization.distinct_tuples if generalization else 0, records, cached)
 
 
 def _gate(result: SparkResult) -> None:
@@ -100,20 +104,22 @@ def run_spark(
 
     >>> run_spark(spark_session(), policy, policy.dataset.input, policy.dataset.output, Path("reports"))  # doctest: +SKIP
     """
-    result = _assessed(read_location(spark, source), policy, keys, describe_location(source))
+    result = _assessed(read_location(spark, source), policy, keys, describe_location(source), plots=report_dir is not None)
     if not result.assessment.passed and report_dir is not None:
-        write_report(RunReport.model_validate(result.report), {}, assessment_directory(report_dir, uuid.uuid4().hex))
+        write_report(RunReport.model_validate(result.report), result.assessment.plots, assessment_directory(report_dir, uuid.uuid4().hex))
     _gate(result)
     report = result.report | {"status": "published", "output": describe_location(output)}
     with executor_errors():
         write_location(result.data, output)
     result.unpersist()
     if report_dir is not None:
-        write_report(RunReport.model_validate(report), {}, report_dir)
+        write_report(RunReport.model_validate(report), result.assessment.plots, report_dir)
     return report
 
 
-def _protect_and_generalize(frame: DataFrame, policy: Policy, keys: KeyProvider | None, source: str) -> tuple[StageOutput, DataFrame, int]:
+def _protect_and_generalize(
+    frame: DataFrame, policy: Policy, keys: KeyProvider | None, source: str
+) -> tuple[StageOutput, DataFrame, SparkGeneralization | None]:
     classification = classify_fields(list(frame.columns), policy)
     started = time.perf_counter()
     identifiers = policy.fields_of(FieldClass.DIRECT_IDENTIFIER)
@@ -134,12 +140,11 @@ def _protect_and_generalize(frame: DataFrame, policy: Policy, keys: KeyProvider 
     }
     cached_identifiers, protected = protected, protected.drop(STATS)
     started = time.perf_counter()
-    distinct_tuples = 0
     generalized = protected
-    privacy = None
+    privacy = generalization = None
     if policy.quasi_identifiers:
         generalization = generalize(protected, policy)
-        generalized, privacy, distinct_tuples = generalization.frame, generalization.summary, generalization.distinct_tuples
+        generalized, privacy = generalization.frame, generalization.summary
     rows_generalized = rows_in - (privacy["suppressed_rows"] if privacy and policy.privacy.suppression == "remove" else 0)
     audits[QUASI_IDENTIFIERS_GENERALIZED] = {"rows": rows_generalized, "privacy": privacy, "seconds": _since(started)}
     started = time.perf_counter()
@@ -149,7 +154,7 @@ def _protect_and_generalize(frame: DataFrame, policy: Policy, keys: KeyProvider 
     applied = operator_stats(published) if others else {}
     cached_identifiers.unpersist()
     audits[SENSITIVE_PROTECTED] = {"rows": rows_published, "applied": applied, "seconds": _since(started)}
-    return StageOutput(_rows_only(rows_published), audits), published, distinct_tuples
+    return StageOutput(_rows_only(rows_published), audits), published, generalization
 
 
 def _protected(frame: DataFrame, policy: Policy, columns: list[str], keys: KeyProvider | None) -> DataFrame:
@@ -165,15 +170,24 @@ def _rows_only(rows: int) -> pd.DataFrame:
     return pd.DataFrame(index=pd.RangeIndex(rows))
 
 
-def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame, policy: Policy) -> Assessment:
-    """The risk assessment and the publication checks of `published`, from Spark's counts:
-    the same model as `stages.assess` (without plots, which need the rows). Its digest is of the
-    class-count histogram the verdict was reached on."""
+def assess_published(
+    records: StageOutput,
+    published: DataFrame,
+    raw: DataFrame,
+    policy: Policy,
+    plots: bool = False,
+    information_loss: dict[str, float] | None = None,
+) -> Assessment:
+    """The risk assessment and the publication checks of `published`, from Spark's counts: the
+    same model, linkage attack and (when asked for) plots as `stages.assess`, the information loss
+    plotted being the generalization's (`SparkGeneralization`). Its digest is of the class-count
+    histogram the verdict was reached on."""
     started = time.perf_counter()
     privacy = records.audits[QUASI_IDENTIFIERS_GENERALIZED]["privacy"]
     sensitive = [name for name in policy.fields_of(FieldClass.SENSITIVE) if name in published.columns]
     classes = histogram(published, list(dict.fromkeys([*policy.quasi_identifiers, *sensitive])))
     risk = assess_risk(classes.frame, policy, privacy, weights=classes.counts)
+    attacks = _linkage_attacks(policy, raw, classes, privacy)
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
     accounting = row_accounting(records)
     results = publication_checks(
@@ -185,6 +199,7 @@ def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame,
         risk.summary,
         raw_identifier_matches(raw, identifiers, published),
     )
+    drawn = _plots(policy, raw, classes, risk.summary, attacks, information_loss) if plots else {}
     validation_passed = all(result["success"] for result in results)
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
@@ -195,10 +210,38 @@ def assess_published(records: StageOutput, published: DataFrame, raw: DataFrame,
         candidate_sha256=candidate_sha256(StageOutput(classes.frame.assign(_count=classes.counts))),
         passed=risk.passed and validation_passed,
         failures=failures,
-        risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": {}},
+        risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
         validation={"passed": validation_passed, "results": results, "data_docs": None},
+        plots=drawn,
         seconds=_since(started),
     )
+
+
+def _linkage_attacks(policy: Policy, raw: DataFrame, published: Histogram, privacy: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The pandas engine's attack (`stages.linkage_attacks`) on the histograms of the raw and the
+    published rows: only matches are counted, since no histogram row is one person to check a
+    ground truth against."""
+    attack = policy.risk.linkage_attack
+    if attack is None:
+        return {}
+    raw_counts = histogram(raw, attack.columns)
+    return linkage_attacks(policy, raw_counts.frame, published.frame, privacy, raw_counts.counts, published.counts)
+
+
+def _plots(
+    policy: Policy,
+    raw: DataFrame,
+    published: Histogram,
+    risk_summary: dict[str, Any],
+    attacks: dict[str, dict[str, Any]],
+    information_loss: dict[str, float] | None,
+) -> dict[str, str]:
+    """The pandas engine's plots (`stages.report_plots`), the marginals from value counts: one
+    group-by per key column of the raw rows, and the published histogram summed on the driver."""
+    columns = [name for name in marginal_columns(policy) if name in published.columns and name in raw.columns]
+    before = {name: histogram(raw, [name]).value_counts(name) for name in columns}
+    after = {name: published.value_counts(name) for name in columns}
+    return report_plots(policy, before, after, risk_summary, attacks, information_loss)
 
 
 def _since(started: float) -> float:

@@ -190,6 +190,10 @@ def test_escalation_rungs_apply_the_ladder_cumulatively():
             {"dataset.input.path": "in_{date}.csv", "dataset.daily_partitions": {"start_date": "November"}},
             "dataset.daily_partitions.start_date: Input should be a valid date or datetime, input is too short",
         ),
+        (
+            {"engine": "spark", "dataset.input.path": "in_{date}.csv", "dataset.daily_partitions": {"start_date": "2026-11-01"}},
+            "engine: spark reads its input whole; dataset.daily_partitions needs engine pandas",
+        ),
         ({"retry": {"ladder": [{"k": 10}, {"colour": "red"}]}}, "retry.ladder: 'colour' is not a privacy setting; a rung may set: algorithm, beta_likeness, delta_disclosure, k, l_diversity, max_suppression, metric, suppression, t_closeness"),
     ],
 )

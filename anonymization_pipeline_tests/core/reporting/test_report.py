@@ -18,7 +18,7 @@ from anonymization_pipeline.core.reporting import (
     risk_plots,
 )
 from anonymization_pipeline.core.reporting.information_loss import column_information_loss
-from anonymization_pipeline.core.reporting.plots import marginal_comparison, safe_categories
+from anonymization_pipeline.core.reporting.plots import _quantiles, marginal_comparison, safe_categories, value_counts
 from anonymization_pipeline.core.risk import assess_risk
 from anonymization_pipeline_tests.core.risk.policies import small_policy
 
@@ -56,8 +56,15 @@ def test_information_loss_is_the_conditional_entropy_share():
 
 
 def test_rare_raw_values_are_pooled_in_the_marginals():
-    counts = safe_categories(pd.Series(["common"] * 6 + ["rare-1", "rare-2"]), 5)
+    counts = safe_categories(value_counts(pd.Series(["common"] * 6 + ["rare-1", "rare-2"])), 5)
     assert counts.to_dict() == {"common": 6, "other (2 values)": 2}
+
+
+def test_marginal_quantiles_from_counts_are_those_of_the_repeated_values():
+    values, weights = np.array([7.0, 1.0, 3.0, 12.5]), np.array([3.0, 1.0, 5.0, 2.0])
+    shares = np.linspace(0.05, 0.95, 7)
+    expected = np.quantile(np.repeat(values, weights.astype(int)), shares)
+    assert _quantiles(values, weights, shares) == pytest.approx(expected)
 
 
 def _labels(svg: str) -> set[str]:
@@ -65,10 +72,10 @@ def _labels(svg: str) -> set[str]:
 
 
 def test_marginals_label_common_categories_and_round_numbers_only():
-    categories = pd.Series(["common"] * 6 + ["rare-a", "rare-b"], name="c")
+    categories = value_counts(pd.Series(["common"] * 6 + ["rare-a", "rare-b"], name="c"))
     labels = _labels(marginal_comparison(categories, categories, 5))
     assert {"common", "other (2 values)"} <= labels and not labels & {"rare-a", "rare-b"}
-    odd = pd.Series(np.arange(10_001, 10_400, 2).astype(str), name="n")  # every value odd, each one once
+    odd = value_counts(pd.Series(np.arange(10_001, 10_400, 2).astype(str), name="n"))  # every value odd, each one once
     numbers = {label for label in _labels(marginal_comparison(odd, odd, 5)) if label[0].isdigit()}
     assert numbers and all(int(label) % 10 == 0 for label in numbers)
 
@@ -101,9 +108,8 @@ def report_and_plots(tmp_path: Path) -> tuple[dict, dict[str, str], pd.DataFrame
         assessment.summary,
         attacks=attacks,
         information_loss=column_information_loss(raw, out, ["age", "zip"]),
-        before=raw,
-        after=out,
-        key_columns=["age", "zip"],
+        before={name: value_counts(raw[name]) for name in ("age", "zip")},
+        after={name: value_counts(out[name]) for name in ("age", "zip")},
     )
     report = {
         "dataset": "people",

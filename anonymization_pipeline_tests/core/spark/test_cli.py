@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow.parquet as pq
 
@@ -24,6 +25,9 @@ def test_spark_run_publishes_what_the_pandas_run_publishes(spark, adult_policy_f
     assert on_spark["status"] == "published" and on_spark["output"] == f"Parquet file {spark_output}"
     assert pq.read_table(spark_output).num_rows == 30162
     assert "| 30162 | 30162 |" in (tmp_path / "spark-report" / "report.md").read_text()
+    plots = lambda report: dict(re.findall(r'<img alt="([^"]+)" src="([^"]+)"', (tmp_path / report / "report.html").read_text()))  # noqa: E731
+    assert plots("spark-report") == plots("pandas-report")  # the same plots, drawn from the same counts
+    assert {"class_sizes", "risk_bands", "information_loss", "marginal_age"} <= set(plots("spark-report"))
 
 
 def test_an_unmet_target_exits_1_and_publishes_nothing(spark, adult_policy_file, tmp_path, capsys):

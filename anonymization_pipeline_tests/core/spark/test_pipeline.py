@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from anonymization_pipeline.core.datasets.external_registry import generate_external_registry
 from anonymization_pipeline.core.datasets.users import generate_users
 from anonymization_pipeline.core.errors import PrivacyTargetNotMet
+from anonymization_pipeline.core.io import write_table
 from anonymization_pipeline.core.keys import KeyProvider
 from anonymization_pipeline.core.pipeline.run import anonymize
 from anonymization_pipeline.core.policy import Policy
+from anonymization_pipeline.core.policy.model import ParquetLocation
 from anonymization_pipeline.core.spark import anonymize_spark
 from anonymization_pipeline_tests.core.spark.tables import pandas_class_counts, spark_class_counts
 
@@ -18,6 +21,7 @@ USERS_POLICY = Path(__file__).parents[3] / "examples" / "policies" / "users.yaml
 KEYS = KeyProvider.from_keys({"pseudonyms": bytes(range(32))})
 RISK_FIGURES = ("rows", "rows_assessed", "suppressed_rows", "equivalence_classes", "class_sizes", "class_size_distribution",
                 "records_by_risk_band", "k_achieved", "prosecutor", "population_uniqueness", "marketer_success_rate")
+TRUTH_FIGURES = ("targets_in_published", "matched_correctly", "expected_correct", "expected_success_rate")
 
 
 def users_policy(rung: int) -> Policy:
@@ -68,3 +72,23 @@ def test_a_missed_risk_threshold_is_refused_by_both_engines(spark, users):
         anonymize_spark(spark.createDataFrame(users), policy, KEYS)
     assert str(spark_refusal.value) == str(pandas_refusal.value)
     assert "average prosecutor risk" in str(spark_refusal.value)
+
+
+def test_the_linkage_attack_gives_the_pandas_figures_without_the_ground_truth(spark, users, tmp_path):
+    registry = ParquetLocation(format="parquet", path=tmp_path / "registry.parquet")
+    write_table(generate_external_registry(users, overlap=0.5, seed=4), registry)
+    policy = Policy.from_yaml(USERS_POLICY).at_rung(2)
+    attack = policy.risk.linkage_attack.model_copy(update={"external": registry, "sample_size": 1_000})
+    policy = policy.model_copy(update={"risk": policy.risk.model_copy(update={"linkage_attack": attack})})
+    expected = anonymize(users, policy, KEYS).report["risk"]["attack"]
+    found = anonymize_spark(spark.createDataFrame(users), policy, KEYS)
+    found.unpersist()
+    without_truth = lambda figures: {  # noqa: E731
+        key: {name: bounds for name, bounds in value.items() if name not in TRUTH_FIGURES} if key == "ci95" else value
+        for key, value in figures.items()
+        if key not in TRUTH_FIGURES
+    }
+    assert set(found.report["risk"]["attack"]) == {"raw input", "published"}
+    for scenario, figures in expected.items():
+        assert found.report["risk"]["attack"][scenario] == without_truth(figures), scenario
+    assert expected["raw input"]["matched_correctly"] > 0  # the pandas engine did count them
