@@ -2,15 +2,19 @@
 whole, as one of its numbers or as its e-mail local part? The same check as the pandas engine's
 (`identifier_digests`), under a random key that lives for one call only.
 
-The raw side is digested on the executors batch by batch (`identifier_digests`); the distinct
-digests (bounded by the distinct raw identifiers) come to the driver as rows (kind, digest), the
-kind of a number's digest being its length, so the driver knows exactly how many distinct raw
-numbers each length has, and travel back with the check. The published side is normalised on the
-executors and counted per distinct value, so a value held by `COMMON_ROWS` rows or more of its
-column identifies no one, as in the pandas check; each batch of distinct values is tallied
-(`leak_tally`: rows per match mask, windows and matches per number length), Spark sums the
-tallies as rows (part, index, count), and the driver reads the counts from the sum with the
-pandas check's `leak_counts`, whose chance bound needs the windows of the whole column.
+Nothing that grows with the rows comes to the driver. The raw side is digested on the executors
+batch by batch (`identifier_digests`) into rows (kind, digest), the kind of a number's digest
+being its length; they stay in Spark, distinct and persisted for the call, and the driver only
+learns how many there are of each kind: n_L of the chance bound, and which lookups are worth
+making. The published side is normalised on the executors and counted per distinct value, all
+columns in one pass, so a value held by `COMMON_ROWS` rows or more of its column identifies no
+one, as in the pandas check. Each batch of checked values yields the pandas check's lookups
+(`lookups`: the value whole, the windows of its numbers, its local-part tokens) as rows, which a
+left join with the raw digests marks as hits. Spark ORs each value's hit bits into its mask and
+sums, per column and mask, the rows and the windows and hits per number length: a table bounded by
+the columns and masks, which the driver turns into the pandas check's `LeakTally` and reads with
+its `leak_counts`. All of it is one chain of Spark stages, so every published value is normalised
+and looked up once.
 """
 
 from __future__ import annotations
@@ -23,31 +27,39 @@ from functools import reduce
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.functions import pandas_udf
+from pyspark.sql.pandas.types import from_arrow_schema
 
 from anonymization_pipeline.core.validation.identifier_digests import (
+    KIND_LOCAL_PART,
+    KIND_WHOLE,
     MIN_NUMBER_DIGITS,
     NUMBER_LENGTHS,
-    DigestSet,
     IdentifierDigests,
     LeakTally,
-    distinct_sorted,
+    Lookups,
+    checked,
     identifier_digests,
     leak_counts,
-    leak_tally,
+    lookups,
     normalised,
 )
 
 VALUE, COUNT, KIND, DIGEST = "__anonymizer_value", "count", "__anonymizer_kind", "__anonymizer_digest"
-PART, INDEX = "__anonymizer_part", "__anonymizer_index"
-WHOLE, LOCAL_PART = 0, 1
-"""Kinds of raw digests; a number's digest has its length (8 to 19) as its kind."""
-ROWS, ROWS_CHECKED, MASK_ROWS, WINDOWS, WINDOW_MATCHES = range(5)
-"""Parts of a tally as rows (part, index, count): the index is the mask or the number length."""
+COLUMN, INDEX, HELD, CHECKED = "__anonymizer_column", "__anonymizer_index", "__anonymizer_held", "__anonymizer_checked"
+BIT, INSIDE, HIT, MASK = "__anonymizer_bit", "__anonymizer_inside", "__anonymizer_hit", "__anonymizer_mask"
+WINDOWS, WINDOW_MATCHES = "__anonymizer_windows_", "__anonymizer_window_matches_"
+"""Prefixes of the tally's columns per number length: windows examined, and hits among them."""
+NO_KIND = -1
+"""The kind of the one row an unchecked value passes as: no raw digest has it."""
 _DIGEST_SCHEMA = pa.schema([pa.field(KIND, pa.int8()), pa.field(DIGEST, pa.int64())])
-_TALLY_SCHEMA = pa.schema([pa.field(PART, pa.int8()), pa.field(INDEX, pa.int64()), pa.field(COUNT, pa.int64())])
+_LOOKUP_SCHEMA = pa.schema(
+    [pa.field(COLUMN, pa.int32()), pa.field(INDEX, pa.int64()), pa.field(HELD, pa.int64()), pa.field(CHECKED, pa.bool_()), pa.field(KIND, pa.int8()),
+     pa.field(DIGEST, pa.int64()), pa.field(BIT, pa.int64()), pa.field(INSIDE, pa.bool_())]
+)
 
 
 def raw_identifier_matches(raw: DataFrame, identifiers: list[str], published: DataFrame) -> dict[str, dict[str, int]]:
@@ -61,29 +73,31 @@ def raw_identifier_matches(raw: DataFrame, identifiers: list[str], published: Da
     if not identifiers:
         return {}
     key = os.urandom(32)
-    digest_set = DigestSet(_raw_digests(raw, identifiers, key), key)
-    return {name: _findings(published, name, digest_set) for name in published.columns}
+    digests = _raw_digests(raw, identifiers, key).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        kinds = digests.groupBy(KIND).count().toArrow()
+        per_kind = dict(zip(kinds.column(KIND).to_pylist(), kinds.column(COUNT).to_pylist()))
+        rows = _tally_rows(_values(published), digests, key, per_kind)
+    finally:
+        digests.unpersist()
+    raw_numbers = {kind: count for kind, count in per_kind.items() if kind >= MIN_NUMBER_DIGITS}
+    column = rows.column(COLUMN).to_numpy()
+    return {name: leak_counts(_tally_of(rows.filter(pa.array(column == position)), sorted(raw_numbers)), raw_numbers) for position, name in enumerate(published.columns)}
 
 
-def _raw_digests(raw: DataFrame, identifiers: list[str], key: bytes) -> IdentifierDigests:
+def _raw_digests(raw: DataFrame, identifiers: list[str], key: bytes) -> DataFrame:
+    """The distinct digests of the raw identifiers as rows (kind, digest), kept in Spark."""
+
     def digest(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            found = reduce(operator.or_, (identifier_digests(batch.column(name).to_pandas(), key) for name in identifiers))
-            yield _tagged(found)
+            yield _digest_rows(reduce(operator.or_, (identifier_digests(batch.column(name).to_pandas(), key) for name in identifiers)))
 
-    table = raw.select(*identifiers).mapInArrow(digest, "`__anonymizer_kind` tinyint, `__anonymizer_digest` bigint").distinct().toArrow()
-    kinds = table.column(KIND).to_numpy()
-    digests = table.column(DIGEST).to_numpy().view(np.uint64)
-    return IdentifierDigests(
-        distinct_sorted(digests[kinds == WHOLE]),
-        {length: distinct_sorted(digests[kinds == length]) for length in np.unique(kinds[kinds >= MIN_NUMBER_DIGITS]).tolist()},
-        distinct_sorted(digests[kinds == LOCAL_PART]),
-    )
+    return raw.select(*identifiers).mapInArrow(digest, from_arrow_schema(_DIGEST_SCHEMA)).distinct()
 
 
-def _tagged(found: IdentifierDigests) -> pa.RecordBatch:
+def _digest_rows(found: IdentifierDigests) -> pa.RecordBatch:
     """The digests of one batch as rows (kind, digest as a signed 64-bit integer)."""
-    parts = {WHOLE: found.values, LOCAL_PART: found.local_parts, **found.numbers}
+    parts = {KIND_WHOLE: found.values, KIND_LOCAL_PART: found.local_parts, **found.numbers}
     kinds = np.concatenate([np.full(len(values), kind, np.int8) for kind, values in parts.items()])
     digests = np.concatenate([np.asarray(values, np.uint64) for values in parts.values()]).view(np.int64)
     return pa.RecordBatch.from_arrays([pa.array(kinds), pa.array(digests)], schema=_DIGEST_SCHEMA)
@@ -93,47 +107,57 @@ def _normalised(values: pd.Series) -> pd.Series:
     return normalised(values).to_pandas()
 
 
-def _findings(published: DataFrame, column: str, digest_set: DigestSet) -> dict[str, int]:
-    def tally(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+def _values(published: DataFrame) -> DataFrame:
+    """Each column's distinct normalised values (column position, value, rows holding it, a
+    unique index), every column in one pass over the published rows."""
+    normalise = pandas_udf(_normalised, "string")
+    text = published.select(*(normalise(F.col(name)).alias(str(position)) for position, name in enumerate(published.columns)))
+    pairs = F.array(*(F.struct(F.lit(position).alias(COLUMN), F.col(str(position)).alias(VALUE)) for position in range(len(published.columns))))
+    return text.select(F.inline(pairs)).groupBy(COLUMN, VALUE).count().withColumn(INDEX, F.monotonically_increasing_id())
+
+
+def _tally_rows(values: DataFrame, digests: DataFrame, key: bytes, per_kind: dict[int, int]) -> pa.Table:
+    """The tallies of all columns as rows (column, checked, mask, rows, then windows and window
+    hits per number length), in one chain: lookups, a join with the raw digests, a reduction to
+    each value's mask, sums per mask. Unchecked values pass as one row each that matches nothing."""
+    lengths = sorted(kind for kind in per_kind if kind >= MIN_NUMBER_DIGITS)
+    local_parts = KIND_LOCAL_PART in per_kind
+
+    def look_up(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            counts = batch.column(COUNT).to_numpy(zero_copy_only=False)
-            yield _tally_rows(leak_tally(batch.column(VALUE).cast(pa.large_string()), counts, digest_set))
+            text = batch.column(VALUE).cast(pa.large_string())
+            wanted = checked(text, batch.column(COUNT).to_numpy(zero_copy_only=False))
+            yield _lookup_rows(lookups(text.filter(pa.array(wanted)), key, lengths, local_parts), batch, wanted)
 
-    values = published.select(pandas_udf(_normalised, "string")(F.col(column)).alias(VALUE)).groupBy(VALUE).count()
-    rows = values.mapInArrow(tally, f"`{PART}` tinyint, `{INDEX}` bigint, `{COUNT}` bigint").groupBy(PART, INDEX).agg(F.sum(COUNT).alias(COUNT)).toArrow()
-    return leak_counts(_tally_of(rows), digest_set.digests)
-
-
-def _tally_rows(tally: LeakTally) -> pa.RecordBatch:
-    """A tally as rows (part, index, count), which add up across batches by part and index."""
-    lengths = np.array(NUMBER_LENGTHS, np.int64)
-    parts = [
-        (ROWS, [0], [tally.rows]),
-        (ROWS_CHECKED, [0], [tally.rows_checked]),
-        (MASK_ROWS, list(tally.mask_rows), list(tally.mask_rows.values())),
-        (WINDOWS, lengths, tally.windows),
-        (WINDOW_MATCHES, lengths, tally.window_matches),
-    ]
-    return pa.RecordBatch.from_arrays(
-        [
-            pa.array(np.concatenate([np.full(len(index), part, np.int8) for part, index, _ in parts])),
-            pa.array(np.concatenate([np.asarray(index, np.int64) for _, index, _ in parts])),
-            pa.array(np.concatenate([np.asarray(count, np.int64) for _, _, count in parts])),
-        ],
-        schema=_TALLY_SCHEMA,
-    )
+    found = values.mapInArrow(look_up, from_arrow_schema(_LOOKUP_SCHEMA)).join(digests.withColumn(HIT, F.lit(True)), [KIND, DIGEST], "left")
+    hit = F.coalesce(F.col(HIT), F.lit(False))
+    windows = [F.count_if(F.col(INSIDE) & (F.col(KIND) == length)).alias(f"{WINDOWS}{length}") for length in lengths]
+    matches = [F.count_if(F.col(INSIDE) & hit & (F.col(KIND) == length)).alias(f"{WINDOW_MATCHES}{length}") for length in lengths]
+    per_value = found.groupBy(COLUMN, INDEX, HELD, CHECKED).agg(F.bit_or(F.when(hit, F.col(BIT)).otherwise(0)).alias(MASK), *windows, *matches)
+    sums = [F.sum(name).alias(name) for name in (HELD, *(f"{part}{length}" for part in (WINDOWS, WINDOW_MATCHES) for length in lengths))]
+    return per_value.groupBy(COLUMN, CHECKED, MASK).agg(*sums).toArrow()
 
 
-def _tally_of(rows: pa.Table) -> LeakTally:
-    """The summed tally from its rows (none when the column has no rows)."""
-    part, index, count = (rows.column(name).to_numpy() for name in (PART, INDEX, COUNT))
+def _lookup_rows(parts: list[Lookups], batch: pa.RecordBatch, wanted: np.ndarray) -> pa.RecordBatch:
+    """The lookups of a batch's checked values (`parts`, positions among them) as rows, each with
+    its value's column, index and rows, then one row per unchecked value that matches nothing."""
+    unchecked = np.flatnonzero(~wanted)
+    at = np.concatenate([*(np.flatnonzero(wanted)[part.rows] for part in parts), unchecked])
+    columns = [batch.column(name).to_numpy(zero_copy_only=False)[at] for name in (COLUMN, INDEX, COUNT)]
+    kinds = np.concatenate([*(np.full(part.rows.size, part.kind, np.int8) for part in parts), np.full(unchecked.size, NO_KIND, np.int8)])
+    digests = np.concatenate([*(part.digests for part in parts), np.zeros(unchecked.size, np.uint64)]).view(np.int64)
+    bits = np.concatenate([*(part.match_bits(part.inside) for part in parts), np.zeros(unchecked.size, np.int64)])
+    inside = np.concatenate([*(part.inside for part in parts), np.zeros(unchecked.size, bool)])
+    arrays = [*columns, wanted[at], kinds, digests, bits, inside]
+    return pa.RecordBatch.from_arrays([pa.array(array) for array in arrays], schema=_LOOKUP_SCHEMA)
+
+
+def _tally_of(rows: pa.Table, lengths: list[int]) -> LeakTally:
+    """One column's tally from its rows (none when the column has no rows)."""
+    held, mask, wanted = (rows.column(name).to_numpy() for name in (HELD, MASK, CHECKED))
     per_length = np.zeros((2, len(NUMBER_LENGTHS)), np.int64)
-    for row, which in enumerate((WINDOWS, WINDOW_MATCHES)):
-        per_length[row, index[part == which] - MIN_NUMBER_DIGITS] = count[part == which]
-    return LeakTally(
-        int(count[part == ROWS].sum()),
-        int(count[part == ROWS_CHECKED].sum()),
-        dict(zip(index[part == MASK_ROWS].tolist(), count[part == MASK_ROWS].tolist())),
-        per_length[0],
-        per_length[1],
-    )
+    for row, part in enumerate((WINDOWS, WINDOW_MATCHES)):
+        for length in lengths:
+            per_length[row, length - MIN_NUMBER_DIGITS] = rows.column(f"{part}{length}").to_numpy().sum()
+    found = wanted & (mask != 0)
+    return LeakTally(int(held.sum()), int(held[wanted].sum()), dict(zip(mask[found].tolist(), held[found].tolist())), per_length[0], per_length[1])

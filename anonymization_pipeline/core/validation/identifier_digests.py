@@ -15,16 +15,18 @@ raw value is ever written to a suite, a result or a data-docs page: the expectat
 Values that identify no one by themselves are never findings: empty values, numbers of fewer
 than 6 digits (an age of 25 is not user 25), and published values held by at least 5 rows of
 their column. Everything is computed over whole Arrow columns and numpy arrays, once per distinct
-normalised value (weighted by the rows that hold it): each value gets a bit mask of what it holds,
-and a `LeakTally` sums the rows per mask and the windows per number length, which is all the
-counts and the chance bound need (and all the Spark engine sends to its driver).
+normalised value (weighted by the rows that hold it): each value is looked up by its digests
+(`lookups`: whole, every window of its numbers, its local-part tokens), derived the same way by
+both engines, and gets a bit mask of what it holds; a `LeakTally` sums the rows per mask and the
+windows per number length, which is all the counts and the chance bound need (and, summed by
+Spark, all the Spark engine sends to its driver).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -53,6 +55,9 @@ WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
 _IS_SEPARATOR = np.isin(np.arange(256), np.frombuffer(b" -.()/+", dtype=np.uint8))
 _IS_DIGIT = (np.arange(256) >= ord("0")) & (np.arange(256) <= ord("9"))
 NUMBER_LENGTHS = range(MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS + 1)
+KIND_WHOLE, KIND_LOCAL_PART = 0, 1
+"""Kinds of digest besides numbers, whose kind is their length (8 to 19): what a digest of a
+published value is compared with, on either engine."""
 WHOLE_MATCH, LOCAL_PART_MATCH, EXACT_NUMBER_MATCH = 1, 2, 4
 """Bits of a value's match mask; above them one bit per number length for a raw number of that
 length inside a longer number of the value (`window_bit`), which chance may explain."""
@@ -88,6 +93,12 @@ class IdentifierDigests:
             {length: distinct_sorted(self.numbers.get(length, _NO_HASHES), other.numbers.get(length, _NO_HASHES)) for length in lengths},
             distinct_sorted(self.local_parts, other.local_parts),
         )
+
+    def known(self, kind: int) -> np.ndarray:
+        """The sorted digests of one kind (`KIND_WHOLE`, `KIND_LOCAL_PART` or a number length)."""
+        if kind == KIND_WHOLE:
+            return self.values
+        return self.local_parts if kind == KIND_LOCAL_PART else self.numbers.get(kind, _NO_HASHES)
 
     @property
     def number_counts(self) -> dict[int, int]:
@@ -255,25 +266,6 @@ def number_hashes(numbers: dict[int, np.ndarray], key: bytes) -> dict[int, np.nd
     return {length: distinct_sorted(_keyed_mix(values, key)) for length, values in numbers.items()}
 
 
-def number_matches(text: pa.Array, digests: IdentifierDigests, key: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(per value of `text`, the match-mask bits of the raw numbers it writes: exactly, or inside
-    a longer number; per length of `NUMBER_LENGTHS`, the windows examined inside longer numbers and
-    how many of them are raw numbers), which the chance bound weighs."""
-    bits = np.zeros(len(text), np.int64)
-    windows, window_matches = np.zeros(len(NUMBER_LENGTHS), np.int64), np.zeros(len(NUMBER_LENGTHS), np.int64)
-    if not digests.numbers:
-        return bits, windows, window_matches
-    numbers = _Numbers.of(text)
-    for length, known in digests.numbers.items():
-        values, value_rows, inside = numbers.windows(length)
-        found = in_sorted(_keyed_mix(values, key), known)
-        bits[value_rows[found & ~inside]] |= EXACT_NUMBER_MATCH
-        bits[value_rows[found & inside]] |= window_bit(length)
-        windows[length - MIN_NUMBER_DIGITS] = np.count_nonzero(inside)
-        window_matches[length - MIN_NUMBER_DIGITS] = np.count_nonzero(found & inside)
-    return bits, windows, window_matches
-
-
 def _digits_touching_letters(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Digits written right next to a letter (or a non-ASCII byte) of the same value."""
     is_digit = (data >= ord("0")) & (data <= ord("9"))
@@ -331,18 +323,81 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     )
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """The digests of one kind that published values are looked up by: the position of the value
+    each belongs to, the digest, and whether it is a window inside a longer number (which chance
+    may explain) rather than a whole number. Both engines derive these (`lookups`) and the bit a
+    hit sets (`match_bits`); they differ only in how they test membership and OR the bits of each
+    value: a binary search and `matched` here, a join and `bit_or` in Spark."""
+
+    kind: int
+    rows: np.ndarray
+    digests: np.ndarray
+    inside: np.ndarray
+
+    def match_bits(self, inside: np.ndarray) -> np.ndarray:
+        """The match-mask bit that digests of this kind set in their value's mask when they are a
+        raw identifier's, given whether each is a window (`inside`: all of them, or the hits)."""
+        if self.kind == KIND_WHOLE:
+            return np.full(inside.size, WHOLE_MATCH, np.int64)
+        if self.kind == KIND_LOCAL_PART:
+            return np.full(inside.size, LOCAL_PART_MATCH, np.int64)
+        return np.where(inside, window_bit(self.kind), EXACT_NUMBER_MATCH).astype(np.int64)
+
+
+def lookups(text: pa.Array, key: bytes, lengths: Iterable[int], local_parts: bool) -> list[Lookups]:
+    """Every digest the normalised values `text` are looked up by: each value whole; every
+    `length` consecutive digits of its numbers, for the `lengths` raw numbers have; its e-mail
+    local-part tokens when raw local parts exist. Nothing is looked for that no raw digest could
+    match, so the windows counted are those the chance bound weighs.
+
+    >>> [(part.kind, part.rows.tolist(), part.inside.tolist()) for part in lookups(pa.array(["id 123456789", "x"]), b"k" * 16, [9], False)]
+    [(0, [0, 1], [False, False]), (9, [0], [False])]
+    """
+    found = [Lookups(KIND_WHOLE, np.arange(len(text)), keyed_hashes(text, key, WHOLE), np.zeros(len(text), bool))]
+    lengths = list(lengths)
+    numbers = _Numbers.of(text) if lengths else None
+    for length in lengths:
+        values, value_rows, inside = numbers.windows(length)
+        found.append(Lookups(length, value_rows, _keyed_mix(values, key), inside))
+    if local_parts:
+        tokens, token_rows = local_part_tokens(text)
+        if len(tokens):
+            found.append(Lookups(KIND_LOCAL_PART, token_rows, keyed_hashes(tokens, key, LOCAL_PARTS), np.zeros(len(tokens), bool)))
+    return found
+
+
+def matched(parts: list[Lookups], hits: list[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(per value, the mask of what it holds; per number length, windows examined inside longer
+    numbers and how many are raw numbers) from which of the `parts`' digests are raw (`hits`)."""
+    masks = np.zeros(size, np.int64)
+    windows, window_matches = np.zeros(len(NUMBER_LENGTHS), np.int64), np.zeros(len(NUMBER_LENGTHS), np.int64)
+    for part, hit in zip(parts, hits):
+        np.bitwise_or.at(masks, part.rows[hit], part.match_bits(part.inside[hit]))
+        if part.kind >= MIN_NUMBER_DIGITS:
+            windows[part.kind - MIN_NUMBER_DIGITS] = np.count_nonzero(part.inside)
+            window_matches[part.kind - MIN_NUMBER_DIGITS] = np.count_nonzero(hit & part.inside)
+    return masks, windows, window_matches
+
+
 def identifier_matches(text: pa.Array, digest_set: DigestSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(per normalised value, the mask of what it holds: a raw identifier whole, one of its
     numbers, one of its e-mail local parts; per number length, windows examined inside longer
     numbers and how many matched). Whether a value identifies anyone is the caller's to judge."""
     digests = digest_set.digests
-    masks, windows, window_matches = number_matches(text, digests, digest_set.key)
-    masks[in_sorted(keyed_hashes(text, digest_set.key, WHOLE), digests.values)] |= WHOLE_MATCH
-    if digests.local_parts.size:
-        tokens, token_rows = local_part_tokens(text)
-        if len(tokens):
-            masks[token_rows[in_sorted(keyed_hashes(tokens, digest_set.key, LOCAL_PARTS), digests.local_parts)]] |= LOCAL_PART_MATCH
-    return masks, windows, window_matches
+    parts = lookups(text, digest_set.key, digests.numbers, digests.local_parts.size > 0)
+    return matched(parts, [in_sorted(part.digests, digests.known(part.kind)) for part in parts], len(text))
+
+
+def checked(text: pa.Array, value_rows: np.ndarray) -> np.ndarray:
+    """Which distinct values are checked: those that could identify someone, held by fewer than
+    `COMMON_ROWS` rows of their column.
+
+    >>> checked(pa.array(["ann", "ann", "25", ""]), np.array([1, 5, 1, 1])).tolist()
+    [True, False, False, False]
+    """
+    return identifying(text) & (value_rows < COMMON_ROWS)
 
 
 @dataclass(frozen=True)
@@ -362,8 +417,8 @@ class LeakTally:
 def leak_tally(text: pa.Array, value_rows: np.ndarray, digest_set: DigestSet) -> LeakTally:
     """The tally of distinct normalised values `text`, each held by `value_rows` rows; values that
     identify no one are counted in `rows` only. Tallies of disjoint sets of values add up."""
-    checked = identifying(text) & (value_rows < COMMON_ROWS)
-    text, held = text.filter(pa.array(checked)), value_rows[checked]
+    wanted = checked(text, value_rows)
+    text, held = text.filter(pa.array(wanted)), value_rows[wanted]
     masks, windows, window_matches = identifier_matches(text, digest_set)
     found = masks != 0
     kinds, kind_of = np.unique(masks[found], return_inverse=True)
@@ -371,12 +426,12 @@ def leak_tally(text: pa.Array, value_rows: np.ndarray, digest_set: DigestSet) ->
     return LeakTally(int(value_rows.sum()), int(held.sum()), dict(zip(kinds.tolist(), rows.tolist())), windows, window_matches)
 
 
-def leak_counts(tally: LeakTally, digests: IdentifierDigests) -> dict[str, int]:
+def leak_counts(tally: LeakTally, raw_numbers: Mapping[int, int]) -> dict[str, int]:
     """The counts a leak check reports from a tally: rows holding a raw identifier whole, one of
     its numbers, one of its e-mail local parts, any of these (`rows_with_findings`), and rows
     whose only matches are raw numbers inside longer numbers that chance explains, length by
-    length (`rows_with_chance_number_matches`, not findings)."""
-    raw_numbers = digests.number_counts
+    length (`rows_with_chance_number_matches`, not findings). `raw_numbers` is how many distinct
+    raw numbers each length has (`IdentifierDigests.number_counts`)."""
     chance = sum(
         window_bit(length)
         for length, windows, matches in zip(NUMBER_LENGTHS, tally.windows.tolist(), tally.window_matches.tolist())
@@ -403,7 +458,7 @@ def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
     identify no one are left out and counted. Each distinct value is checked once and counts for
     the rows that hold it."""
     text, value_rows = distinct_normalised(column)
-    return leak_counts(leak_tally(text, value_rows, digest_set), digest_set.digests)
+    return leak_counts(leak_tally(text, value_rows, digest_set), digest_set.digests.number_counts)
 
 
 @contextmanager
