@@ -51,6 +51,7 @@ from anonymization_pipeline.core.validation.identifier_digests import (
 VALUE, COUNT, KIND, DIGEST = "__anonymizer_value", "count", "__anonymizer_kind", "__anonymizer_digest"
 COLUMN, INDEX, HELD, CHECKED = "__anonymizer_column", "__anonymizer_index", "__anonymizer_held", "__anonymizer_checked"
 BIT, INSIDE, HIT, MASK = "__anonymizer_bit", "__anonymizer_inside", "__anonymizer_hit", "__anonymizer_mask"
+HIT_ROWS = "__anonymizer_hit_rows"
 WINDOWS, WINDOW_MATCHES = "__anonymizer_windows_", "__anonymizer_window_matches_"
 """Prefixes of the tally's columns per number length: windows examined, and hits among them."""
 NO_KIND = -1
@@ -117,9 +118,12 @@ def _values(published: DataFrame) -> DataFrame:
 
 
 def _tally_rows(values: DataFrame, digests: DataFrame, key: bytes, per_kind: dict[int, int]) -> pa.Table:
-    """The tallies of all columns as rows (column, checked, mask, rows, then windows and window
-    hits per number length), in one chain: lookups, a join with the raw digests, a reduction to
-    each value's mask, sums per mask. Unchecked values pass as one row each that matches nothing."""
+    """The tallies of all columns as rows (column, checked, mask, rows, rows of the values with
+    that mask, then windows and window hits per number length), in one chain: lookups, a join with
+    the raw digests, sums. Only hits are grouped by value (to OR their bits into its mask); the
+    other lookups are summed where they are, so the shuffles carry the hits, not the rows. A value
+    counts its rows once, on its whole-value lookup; an unchecked value passes as one row that
+    matches nothing."""
     lengths = sorted(kind for kind in per_kind if kind >= MIN_NUMBER_DIGITS)
     local_parts = KIND_LOCAL_PART in per_kind
 
@@ -130,12 +134,16 @@ def _tally_rows(values: DataFrame, digests: DataFrame, key: bytes, per_kind: dic
             yield _lookup_rows(lookups(text.filter(pa.array(wanted)), key, lengths, local_parts), batch, wanted)
 
     found = values.mapInArrow(look_up, from_arrow_schema(_LOOKUP_SCHEMA)).join(digests.withColumn(HIT, F.lit(True)), [KIND, DIGEST], "left")
-    hit = F.coalesce(F.col(HIT), F.lit(False))
-    windows = [F.count_if(F.col(INSIDE) & (F.col(KIND) == length)).alias(f"{WINDOWS}{length}") for length in lengths]
-    matches = [F.count_if(F.col(INSIDE) & hit & (F.col(KIND) == length)).alias(f"{WINDOW_MATCHES}{length}") for length in lengths]
-    per_value = found.groupBy(COLUMN, INDEX, HELD, CHECKED).agg(F.bit_or(F.when(hit, F.col(BIT)).otherwise(0)).alias(MASK), *windows, *matches)
-    sums = [F.sum(name).alias(name) for name in (HELD, *(f"{part}{length}" for part in (WINDOWS, WINDOW_MATCHES) for length in lengths))]
-    return per_value.groupBy(COLUMN, CHECKED, MASK).agg(*sums).toArrow()
+    hit, window, kind = F.coalesce(F.col(HIT), F.lit(False)), F.col(INSIDE), F.col(KIND)
+    per_length = [(f"{WINDOWS}{length}", window & (kind == length)) for length in lengths]
+    per_length += [(f"{WINDOW_MATCHES}{length}", window & hit & (kind == length)) for length in lengths]
+    groups = found.groupBy(COLUMN, CHECKED, F.when(hit, F.col(INDEX)).alias(INDEX), F.when(hit, F.col(HELD)).alias(HIT_ROWS)).agg(
+        F.bit_or(F.when(hit, F.col(BIT)).otherwise(0)).alias(MASK),
+        F.sum(F.when(kind.isin(KIND_WHOLE, NO_KIND), F.col(HELD)).otherwise(0)).alias(HELD),
+        *(F.count_if(condition).alias(name) for name, condition in per_length),
+    )
+    sums = [F.coalesce(F.sum(name), F.lit(0)).alias(name) for name in (HELD, HIT_ROWS, *(name for name, _ in per_length))]
+    return groups.groupBy(COLUMN, CHECKED, MASK).agg(*sums).toArrow()
 
 
 def _lookup_rows(parts: list[Lookups], batch: pa.RecordBatch, wanted: np.ndarray) -> pa.RecordBatch:
@@ -154,10 +162,10 @@ def _lookup_rows(parts: list[Lookups], batch: pa.RecordBatch, wanted: np.ndarray
 
 def _tally_of(rows: pa.Table, lengths: list[int]) -> LeakTally:
     """One column's tally from its rows (none when the column has no rows)."""
-    held, mask, wanted = (rows.column(name).to_numpy() for name in (HELD, MASK, CHECKED))
+    held, hit_rows, mask, wanted = (rows.column(name).to_numpy() for name in (HELD, HIT_ROWS, MASK, CHECKED))
     per_length = np.zeros((2, len(NUMBER_LENGTHS)), np.int64)
     for row, part in enumerate((WINDOWS, WINDOW_MATCHES)):
         for length in lengths:
             per_length[row, length - MIN_NUMBER_DIGITS] = rows.column(f"{part}{length}").to_numpy().sum()
-    found = wanted & (mask != 0)
-    return LeakTally(int(held.sum()), int(held[wanted].sum()), dict(zip(mask[found].tolist(), held[found].tolist())), per_length[0], per_length[1])
+    found = mask != 0
+    return LeakTally(int(held.sum()), int(held[wanted].sum()), dict(zip(mask[found].tolist(), hit_rows[found].tolist())), per_length[0], per_length[1])
