@@ -31,14 +31,36 @@ def _tables(rows: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return raw, published
 
 
-def test_spark_and_pandas_find_the_same_leaks_and_the_same_coincidences(spark):
-    raw, published = _tables(50_000, seed=2)
+def _pandas_counts(raw: pd.DataFrame, published: pd.DataFrame) -> dict[str, dict[str, int]]:
     key = os.urandom(32)
     union = reduce(lambda a, b: a | b, (identifier_digests(raw[name], key) for name in raw.columns))
-    expected = {name: leak_findings(published[name], DigestSet(union, key)) for name in published.columns}
+    return {name: leak_findings(published[name], DigestSet(union, key)) for name in published.columns}
+
+
+def test_spark_and_pandas_find_the_same_leaks_and_the_same_coincidences(spark):
+    raw, published = _tables(50_000, seed=2)
+    expected = _pandas_counts(raw, published)
     found = raw_identifier_matches(spark.createDataFrame(raw).repartition(3), list(raw.columns), spark.createDataFrame(published).repartition(4))
     assert found == expected
     assert expected["chance_ids"]["rows_with_findings"] == 0 < expected["chance_ids"]["rows_with_chance_number_matches"]
     assert expected["leaky_ids"]["rows_with_findings"] >= 20
     assert expected["notes"]["rows_containing_identifier_numbers"] == 3
     assert expected["contact"]["rows_containing_email_local_parts"] == 5
+
+
+def test_values_that_identify_no_one_and_numbers_of_several_lengths_count_alike(spark):
+    """Missing, empty, short and common values are counted, not checked; one value can hold raw
+    numbers of two lengths (an SSN inside a longer number, a phone written exactly) at once; a
+    ten-digit number holds an SSN too."""
+    raw = pd.DataFrame({"ssn": ["123-45-6789", "987-65-4321", None], "phone": ["+1 419 565 5929", "0044 20 7946 0018", ""]})
+    published = pd.DataFrame(
+        {
+            "mixed": [None, "", "25", "same", "same", "same", "same", "same", "ref 55123456789 or 14195655929", "9876543210"],
+            "empty": [None] * 10,
+        }
+    )
+    expected = _pandas_counts(raw, published)
+    found = raw_identifier_matches(spark.createDataFrame(raw), list(raw.columns), spark.createDataFrame(published, "mixed string, empty string"))
+    assert found == expected
+    assert expected["mixed"]["rows_not_identifying"] == 8 and expected["mixed"]["rows_with_findings"] == 2
+    assert expected["empty"]["rows_checked"] == 0
