@@ -82,8 +82,9 @@ def raw_identifier_matches(raw: DataFrame, identifiers: list[str], published: Da
     finally:
         digests.unpersist()
     raw_numbers = {kind: count for kind, count in per_kind.items() if kind >= MIN_NUMBER_DIGITS}
-    column = rows.column(COLUMN).to_numpy()
-    return {name: leak_counts(_tally_of(rows.filter(pa.array(column == position)), sorted(raw_numbers)), raw_numbers) for position, name in enumerate(published.columns)}
+    column, lengths = rows.column(COLUMN).to_numpy(), sorted(raw_numbers)
+    tallies = {name: _tally_of(rows.filter(pa.array(column == position)), lengths) for position, name in enumerate(published.columns)}
+    return {name: leak_counts(tally, raw_numbers) for name, tally in tallies.items()}
 
 
 def _raw_digests(raw: DataFrame, identifiers: list[str], key: bytes) -> DataFrame:
