@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from anonymization_pipeline.core.profiling.kinds import Kind
+from anonymization_pipeline.core.profiling.word_list_cache import cached_words
 
 SEX = (
     "m", "f", "male", "female", "man", "woman", "w", "d", "x", "diverse", "divers", "non binary", "nonbinary",
@@ -217,12 +218,9 @@ def _provider_words(package: str, locales: tuple[str, ...] | None, attributes: t
 def vocabulary(kind: Kind) -> frozenset[str]:
     """The normalized values that count as `kind`."""
     if kind is Kind.OCCUPATION:
-        return _set(_provider_words("job", None, ("jobs",)) | set(ADULT_OCCUPATIONS))
+        return cached_words("occupations", lambda: _set(_provider_words("job", None, ("jobs",)) | set(ADULT_OCCUPATIONS)))
     if kind is Kind.PLACE:
-        geo = importlib.import_module("faker.providers.geo").Provider.land_coords
-        places = _provider_words("address", None, PLACE_ATTRIBUTES) | {entry[2] for entry in geo}
-        places |= set(MAJOR_CITIES)
-        return _set(places | {"united states", "usa", "us", "uk", "outlying us guam usvi etc", "holand netherlands"})
+        return cached_words("places", _places)
     lists = {
         Kind.SEX: SEX,
         Kind.ETHNICITY: ETHNICITY,
@@ -235,9 +233,20 @@ def vocabulary(kind: Kind) -> frozenset[str]:
     return _set(lists[kind])
 
 
+def _places() -> frozenset[str]:
+    geo = importlib.import_module("faker.providers.geo").Provider.land_coords
+    places = _provider_words("address", None, PLACE_ATTRIBUTES) | {entry[2] for entry in geo}
+    places |= set(MAJOR_CITIES)
+    return _set(places | {"united states", "usa", "us", "uk", "outlying us guam usvi etc", "holand netherlands"})
+
+
 @cache
 def person_name_words() -> frozenset[str]:
     """First and last names of every locale Faker ships, in normal form, one word each."""
+    return cached_words("person_name_words", _person_name_words)
+
+
+def _person_name_words() -> frozenset[str]:
     words = _provider_words(
         "person",
         None,
