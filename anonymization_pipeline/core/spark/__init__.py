@@ -9,9 +9,9 @@ operators run on executors through `mapInArrow`. No Dagster import here
 >>> result = anonymize_spark(spark_session().read.parquet("users.parquet"), policy)  # doctest: +SKIP
 """
 
-from anonymization_pipeline.core.spark.pipeline import SparkResult, anonymize_spark, run_spark
+from anonymization_pipeline.core.spark.pipeline import SparkResult, anonymize_spark, assess_spark, publish_spark, run_spark
 from anonymization_pipeline.core.spark.reading import read_location
 from anonymization_pipeline.core.spark.session import java_available, spark_session
 from anonymization_pipeline.core.spark.writing import write_location
 
-__all__ = ["SparkResult", "anonymize_spark", "java_available", "read_location", "run_spark", "spark_session", "write_location"]
+__all__ = ["SparkResult", "anonymize_spark", "assess_spark", "publish_spark", "java_available", "read_location", "run_spark", "spark_session", "write_location"]

@@ -104,9 +104,24 @@ def run_spark(
 
     >>> run_spark(spark_session(), policy, policy.dataset.input, policy.dataset.output, Path("reports"))  # doctest: +SKIP
     """
+    return publish_spark(assess_spark(spark, policy, source, report_dir, keys), output, report_dir)
+
+
+def assess_spark(
+    spark: SparkSession, policy: Policy, source: AnyLocation, report_dir: Path | None, keys: KeyProvider | None = None
+) -> SparkResult:
+    """Read and anonymize, up to the assessment, publishing nothing: a caller (the Dagster asset)
+    records the verdicts before the gate. A rejection writes its report under
+    `report_dir/assessments/<run id>`."""
     result = _assessed(read_location(spark, source), policy, keys, describe_location(source), plots=report_dir is not None)
     if not result.assessment.passed and report_dir is not None:
         write_report(RunReport.model_validate(result.report), result.assessment.plots, assessment_directory(report_dir, uuid.uuid4().hex))
+    return result
+
+
+def publish_spark(result: SparkResult, output: AnyLocation, report_dir: Path | None) -> dict[str, Any]:
+    """The write–audit–publish gate, then the atomic write and the report; raises
+    PrivacyTargetNotMet, leaving the output as it was, when the assessment failed."""
     _gate(result)
     report = result.report | {"status": "published", "output": describe_location(output)}
     with executor_errors():
