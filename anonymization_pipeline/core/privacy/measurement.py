@@ -5,6 +5,11 @@ The reference distribution of each sensitive attribute is the input's (its publi
 every input row, suppressed ones included), as in the search, so a transformation the search
 accepts is accepted here and the values reached agree; without the input, the published rows
 themselves are the reference.
+
+Only sensitive columns a criterion could measure are measured: those whose method keeps values
+comparable between rows (`MEASURABLE_METHODS`). An encrypted, perturbed or date-shifted value is
+made per row, so its diversity describes the noise, not the people; leaving it out also keeps the
+Spark engine's class histogram bounded by classes × measured values instead of rows.
 """
 
 from __future__ import annotations
@@ -75,6 +80,20 @@ class Measurement:
         return results
 
 
+def measured_sensitive(policy: Policy, columns: list[str]) -> list[str]:
+    """The sensitive columns among `columns` whose values are measured (l, t, β, δ).
+
+    >>> measured_sensitive(policy, ["age", "diagnosis", "salary"])  # doctest: +SKIP
+    ['diagnosis']
+    """
+    present = set(columns)
+    return [
+        name
+        for name in policy.fields_of(FieldClass.SENSITIVE)
+        if name in present and policy.fields[name].effective_method in MEASURABLE_METHODS
+    ]
+
+
 def measure_published(
     frame: pd.DataFrame, policy: Policy, reference: pd.DataFrame | None = None, weights: np.ndarray | None = None
 ) -> Measurement:
@@ -89,11 +108,10 @@ def measure_published(
     missing = [name for name in columns if name not in frame.columns]
     if missing:
         raise InputDataError(f"the output has no quasi-identifier column {missing[0]!r}")
-    names = [name for name in policy.fields_of(FieldClass.SENSITIVE) if name in frame.columns]
-    measurable = [name for name in names if policy.fields[name].effective_method in MEASURABLE_METHODS]
+    names = measured_sensitive(policy, list(frame.columns))
     if reference is not None:
-        reference = measured_values(reference, policy, [name for name in measurable if name in reference.columns])
-    sources = {name: reference[name] if reference is not None and name in measurable and name in reference.columns else frame[name] for name in names}
+        reference = measured_values(reference, policy, [name for name in names if name in reference.columns])
+    sources = {name: reference[name] if reference is not None and name in reference.columns else frame[name] for name in names}
     hierarchies = build_hierarchies(policy, pd.DataFrame(sources), names)
     own_weights = None if reference is not None else weights
     attributes = {name: _attribute(sources[name], name, hierarchies.get(name), policy, own_weights) for name in names}

@@ -38,6 +38,7 @@ from anonymization_pipeline.core.pipeline.stages import (
     row_accounting,
 )
 from anonymization_pipeline.core.policy import FieldClass, Policy
+from anonymization_pipeline.core.privacy.measurement import measured_sensitive
 from anonymization_pipeline.core.risk import assess_risk
 from anonymization_pipeline.core.spark.checks import publication_checks
 from anonymization_pipeline.core.spark.errors import executor_errors
@@ -199,7 +200,7 @@ def assess_published(
     histogram the verdict was reached on."""
     started = time.perf_counter()
     privacy = records.audits[QUASI_IDENTIFIERS_GENERALIZED]["privacy"]
-    sensitive = [name for name in policy.fields_of(FieldClass.SENSITIVE) if name in published.columns]
+    sensitive = measured_sensitive(policy, list(published.columns))
     classes = histogram(published, list(dict.fromkeys([*policy.quasi_identifiers, *sensitive])))
     risk = assess_risk(classes.frame, policy, privacy, weights=classes.counts)
     attacks = _linkage_attacks(policy, raw, classes, privacy)
