@@ -44,7 +44,7 @@ class RiskAssessment:
 
 
 def _sensitive_figures(measurement: Measurement, policy: Policy) -> dict[str, dict]:
-    """l reached (each variant) and t reached (each distance) for every sensitive column published,
+    """l reached (each variant) and t reached (each distance) for every measured sensitive column published
     by the registry's criteria against each column's reference."""
     classes = measurement.classes.classes
     kept = np.ones(classes.count, dtype=bool)
