@@ -17,7 +17,7 @@ import dagster as dg
 
 from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.policy import FieldClass
-from anonymization_pipeline.core.reporting.targets import Target, policy_targets
+from anonymization_pipeline.core.reporting.targets import policy_targets
 from anonymization_pipeline.orchestration.dataset import DatasetSpec
 
 RELEASE_EXPECTATIONS = {

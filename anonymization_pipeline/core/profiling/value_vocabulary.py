@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
