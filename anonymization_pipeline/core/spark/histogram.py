@@ -7,6 +7,7 @@ rows, which is why the search, the risk models and the checks can all run on the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -25,9 +26,10 @@ class Histogram:
     tuples: pa.Table
     counts: np.ndarray
 
-    @property
+    @cached_property
     def frame(self) -> pd.DataFrame:
-        """The tuples as pandas, typed as pandas reads the same values from Parquet."""
+        """The tuples as pandas, typed as pandas reads the same values from Parquet; converted once,
+        as the risk models, the candidate digest and the attack all read it."""
         return self.tuples.to_pandas()
 
     def value_counts(self, column: str) -> pd.Series:
@@ -36,7 +38,8 @@ class Histogram:
         >>> histogram(frame, ["sex", "zipcode"]).value_counts("sex").to_dict()  # doctest: +SKIP
         {'F': 2480, 'M': 2520}
         """
-        return pd.Series(self.counts).groupby(self.frame[column], dropna=False, sort=False).sum().rename(column)
+        values = self.tuples.column(column).to_pandas()
+        return pd.Series(self.counts).groupby(values, dropna=False, sort=False).sum().rename(column)
 
     @property
     def rows(self) -> int:
