@@ -82,6 +82,28 @@ def grouped_classes(table: EncodedTable, group: np.ndarray, groups: int) -> Equi
     return EquivalenceClasses((), np.zeros(0, dtype=np.int64), sizes, pairs)
 
 
+def stacked_classes(parts: list[EquivalenceClasses], attributes: list[str]) -> EquivalenceClasses:
+    """The classes of disjoint sets of rows side by side, each part's class ids offset by the
+    classes before it, so the pairs stay sorted by class then value: how the Spark engine measures
+    its published classes one bounded chunk at a time.
+
+    >>> one = EquivalenceClasses((), np.zeros(0, dtype=np.int64), np.array([3]), {})
+    >>> stacked_classes([one, one], []).sizes.tolist()
+    [3, 3]
+    """
+    offsets = np.cumsum([0] + [part.count for part in parts])
+    sizes = np.concatenate([np.zeros(0, dtype=np.int64)] + [part.sizes for part in parts])
+    pairs = {}
+    for name in attributes:
+        chosen = [part.pairs[name] for part in parts]
+        pairs[name] = SensitivePairs(
+            np.concatenate([np.zeros(0, dtype=np.int64)] + [p.cls + offset for p, offset in zip(chosen, offsets)]),
+            np.concatenate([np.zeros(0, dtype=np.int64)] + [p.value for p in chosen]),
+            np.concatenate([np.zeros(0, dtype=np.int64)] + [p.count for p in chosen]),
+        )
+    return EquivalenceClasses((), np.zeros(0, dtype=np.int64), sizes, pairs)
+
+
 @dataclass(frozen=True)
 class PublishedClasses:
     """A published frame regrouped: its classes, the class of every row (-1 for a suppressed row)."""

@@ -115,7 +115,21 @@ def measure_published(
     hierarchies = build_hierarchies(policy, pd.DataFrame(sources), names)
     own_weights = None if reference is not None else weights
     attributes = {name: _attribute(sources[name], name, hierarchies.get(name), policy, own_weights) for name in names}
-    classes = published_classes(frame, columns, attributes, weights)
+    return measurement_of(published_classes(frame, columns, attributes, weights), attributes, policy)
+
+
+def weighted_attributes(policy: Policy, value_counts: dict[str, tuple[pd.Series, np.ndarray]]) -> dict[str, SensitiveAttribute]:
+    """Each measured column's reference from its distinct values and how many rows hold each (a
+    distributed group-by's value counts), as `measure_published` makes it from rows."""
+    return {
+        name: _attribute(values, name, build_hierarchies(policy, values.to_frame(name), [name]).get(name), policy, counts)
+        for name, (values, counts) in value_counts.items()
+    }
+
+
+def measurement_of(classes: PublishedClasses, attributes: dict[str, SensitiveAttribute], policy: Policy) -> Measurement:
+    """The policy's criteria over `classes`, each against its attribute's reference; a criterion
+    that names a column the output lacks, or can never hold, is a problem instead."""
     criteria, problems = [], []
     if policy.privacy is not None:
         absent = [s.attribute for s in policy.privacy.attribute_criteria().values() if s.attribute not in attributes]

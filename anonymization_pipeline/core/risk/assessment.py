@@ -122,6 +122,17 @@ def assess_risk(
     'k-anonymity: the smallest class has 1 records; the policy requires k = 2'
     """
     measurement = measure_published(frame, policy, reference, weights)
+    rows = len(frame) if weights is None else int(weights.sum())
+    return judge_measurement(measurement, policy, rows, frame, privacy_summary)
+
+
+def judge_measurement(
+    measurement: Measurement, policy: Policy, rows: int, frame: pd.DataFrame, privacy_summary: dict | None = None
+) -> RiskAssessment:
+    """The figures and verdicts of `assess_risk` from a measurement already made: by
+    `measure_published` on a frame, or by the Spark engine chunk by chunk of classes. `rows` counts
+    every published record (suppressed ones too); `frame` is where `measurement.classes.row_class`
+    points, read only to match the classes against a population table."""
     classes = measurement.classes
     criteria = measurement.results()
     columns = policy.quasi_identifiers
@@ -129,7 +140,7 @@ def assess_risk(
     risk = policy.risk
     summary = {
         "quasi_identifiers": list(columns),
-        "rows": len(frame) if weights is None else int(weights.sum()),
+        "rows": rows,
         "rows_assessed": classes.rows,
         "suppressed_rows": classes.suppressed_rows,
         "equivalence_classes": classes.count,

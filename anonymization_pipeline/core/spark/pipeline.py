@@ -2,8 +2,9 @@
 engine (`core.pipeline.run.anonymize`), with the rows kept in Spark.
 
 What comes to the driver is bounded by distinct values, never by rows: the histogram of distinct
-quasi-identifier tuples (for the search), the histogram of published classes (for the risk models
-and checks), one line of operator counts per Arrow batch, and figures.
+quasi-identifier tuples (for the search), the published classes as integers, collected a bounded
+chunk of values at a time (`classes.measure_spark`, for the risk models and checks), one line of
+operator counts per Arrow batch, and figures.
 """
 
 from __future__ import annotations
@@ -31,20 +32,19 @@ from anonymization_pipeline.core.pipeline.stages import (
     QUASI_IDENTIFIERS_GENERALIZED,
     RAW_RECORDS,
     SENSITIVE_PROTECTED,
-    candidate_sha256,
     linkage_attacks,
     marginal_columns,
     report_plots,
     row_accounting,
 )
 from anonymization_pipeline.core.policy import FieldClass, Policy
-from anonymization_pipeline.core.privacy.measurement import measured_sensitive
-from anonymization_pipeline.core.risk import assess_risk
+from anonymization_pipeline.core.risk.assessment import judge_measurement
 from anonymization_pipeline.core.spark.checks import publication_checks
 from anonymization_pipeline.core.spark.errors import executor_errors
 from anonymization_pipeline.core.spark.fingerprint import spark_fingerprint
 from anonymization_pipeline.core.spark.generalization import SparkGeneralization, generalize
-from anonymization_pipeline.core.spark.histogram import Histogram, histogram
+from anonymization_pipeline.core.spark.classes import measure_spark
+from anonymization_pipeline.core.spark.histogram import histogram
 from anonymization_pipeline.core.spark.leaks import raw_identifier_matches
 from anonymization_pipeline.core.spark.protection import STATS, operator_stats, protect_columns
 from anonymization_pipeline.core.spark.reading import read_location
@@ -200,10 +200,9 @@ def assess_published(
     histogram the verdict was reached on."""
     started = time.perf_counter()
     privacy = records.audits[QUASI_IDENTIFIERS_GENERALIZED]["privacy"]
-    sensitive = measured_sensitive(policy, list(published.columns))
-    classes = histogram(published, list(dict.fromkeys([*policy.quasi_identifiers, *sensitive])))
-    risk = assess_risk(classes.frame, policy, privacy, weights=classes.counts)
-    attacks = _linkage_attacks(policy, raw, classes, privacy)
+    measured = measure_spark(published, policy)
+    risk = judge_measurement(measured.measurement, policy, measured.rows, measured.class_frame, privacy)
+    attacks = _linkage_attacks(policy, raw, published, privacy)
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
     accounting = row_accounting(records)
     results = publication_checks(
@@ -215,7 +214,7 @@ def assess_published(
         risk.summary,
         raw_identifier_matches(raw, identifiers, published),
     )
-    drawn = _plots(policy, raw, classes, risk.summary, attacks, information_loss) if plots else {}
+    drawn = _plots(policy, raw, published, risk.summary, attacks, information_loss) if plots else {}
     validation_passed = all(result["success"] for result in results)
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
@@ -223,7 +222,7 @@ def assess_published(
         if not result["success"] and result.get("criterion") is None
     ]
     return Assessment(
-        candidate_sha256=candidate_sha256(StageOutput(classes.frame.assign(_count=classes.counts))),
+        candidate_sha256=measured.sha256,
         passed=risk.passed and validation_passed,
         failures=failures,
         risk=risk.summary | {"passed": risk.passed, "failures": risk.failures, "attack": attacks},
@@ -233,30 +232,31 @@ def assess_published(
     )
 
 
-def _linkage_attacks(policy: Policy, raw: DataFrame, published: Histogram, privacy: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+def _linkage_attacks(policy: Policy, raw: DataFrame, published: DataFrame, privacy: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """The pandas engine's attack (`stages.linkage_attacks`) on the histograms of the raw and the
-    published rows: only matches are counted, since no histogram row is one person to check a
-    ground truth against."""
+    published rows over the attack's columns (a column either lacks is left for the attack to
+    name): only matches are counted, since no histogram row is one person to check a ground truth against."""
     attack = policy.risk.linkage_attack
     if attack is None:
         return {}
-    raw_counts = histogram(raw, attack.columns)
-    return linkage_attacks(policy, raw_counts.frame, published.frame, privacy, raw_counts.counts, published.counts)
+    raw_counts = histogram(raw, [name for name in attack.columns if name in raw.columns])
+    published_counts = histogram(published, [name for name in attack.columns if name in published.columns])
+    return linkage_attacks(policy, raw_counts.frame, published_counts.frame, privacy, raw_counts.counts, published_counts.counts)
 
 
 def _plots(
     policy: Policy,
     raw: DataFrame,
-    published: Histogram,
+    published: DataFrame,
     risk_summary: dict[str, Any],
     attacks: dict[str, dict[str, Any]],
     information_loss: dict[str, float] | None,
 ) -> dict[str, str]:
     """The pandas engine's plots (`stages.report_plots`), the marginals from value counts: one
-    group-by per key column of the raw rows, and the published histogram summed on the driver."""
+    group-by per key column of the raw and of the published rows."""
     columns = [name for name in marginal_columns(policy) if name in published.columns and name in raw.columns]
     before = {name: histogram(raw, [name]).value_counts(name) for name in columns}
-    after = {name: published.value_counts(name) for name in columns}
+    after = {name: histogram(published, [name]).value_counts(name) for name in columns}
     return report_plots(policy, before, after, risk_summary, attacks, information_loss)
 
 
