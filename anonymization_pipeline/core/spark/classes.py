@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ from anonymization_pipeline.core.operators.generalization import SUPPRESSED
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.privacy.classes import PublishedClasses, published_classes, stacked_classes
 from anonymization_pipeline.core.privacy.measurement import Measurement, measured_sensitive, measurement_of, weighted_attributes
-from anonymization_pipeline.core.spark.histogram import COUNT
+from anonymization_pipeline.core.spark.histogram import COUNT, Histogram
 
 CHUNK_TUPLES = 250_000
 """Distinct published tuples the driver regroups at once: about 100 MB of values at 8 columns."""
@@ -39,17 +40,22 @@ CHUNK_TUPLES = 250_000
 class SparkMeasurement:
     """The measurement of a published Spark table, how many records it counts (suppressed ones
     too), the quasi-identifier cells of each class in class order (only when a population table
-    is to be matched against them; empty otherwise), and a digest of the tuples measured."""
+    is to be matched against them; empty otherwise), a digest of the tuples measured, and the
+    value counts of the columns asked for (read from the same counts, not from the rows again)."""
 
     measurement: Measurement
     rows: int
     class_frame: pd.DataFrame
     sha256: str
+    marginals: dict[str, Histogram]
 
 
-def measure_spark(published: DataFrame, policy: Policy, chunk_tuples: int = CHUNK_TUPLES) -> SparkMeasurement:
+def measure_spark(
+    published: DataFrame, policy: Policy, marginals: Sequence[str] = (), chunk_tuples: int = CHUNK_TUPLES
+) -> SparkMeasurement:
     """Measure `published` as `measure_published` measures a frame, with no reference but the
-    published rows themselves, holding at most about `chunk_tuples` distinct tuples at once.
+    published rows themselves, holding at most about `chunk_tuples` distinct tuples at once;
+    `marginals` (quasi-identifiers or measured columns) are counted value by value too.
 
     >>> measure_spark(spark.read.parquet("out.parquet"), policy).measurement.classes.sizes.min()  # doctest: +SKIP
     10
@@ -59,7 +65,8 @@ def measure_spark(published: DataFrame, policy: Policy, chunk_tuples: int = CHUN
     columns = list(dict.fromkeys([*qis, *names]))
     grouped = published.groupBy(*columns).agg(F.count(F.lit(1)).alias(COUNT)).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        attributes = weighted_attributes(policy, {name: _value_counts(grouped, name) for name in names})
+        counted = {name: _value_counts(grouped, name) for name in dict.fromkeys([*names, *marginals])}
+        attributes = weighted_attributes(policy, {name: (counted[name].frame[name], counted[name].counts) for name in names})
         suppressed = _suppressed(qis)
         totals = grouped.agg(
             F.sum(COUNT).alias("rows"), F.sum(F.when(suppressed, F.col(COUNT)).otherwise(0)).alias("suppressed"), F.count(F.lit(1)).alias("tuples")
@@ -86,13 +93,14 @@ def measure_spark(published: DataFrame, policy: Policy, chunk_tuples: int = CHUN
     reported_suppressed = 0 if every_row_suppressed else suppressed_rows
     classes = PublishedClasses(stacked, np.arange(stacked.count, dtype=np.int64), reported_suppressed)
     class_frame = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=qis)
-    return SparkMeasurement(measurement_of(classes, attributes, policy), rows, class_frame, digest.hexdigest())
+    chosen = {name: counted[name] for name in marginals}
+    return SparkMeasurement(measurement_of(classes, attributes, policy), rows, class_frame, digest.hexdigest(), chosen)
 
 
-def _value_counts(grouped: DataFrame, name: str) -> tuple[pd.Series, np.ndarray]:
+def _value_counts(grouped: DataFrame, name: str) -> Histogram:
     """A column's distinct published values and how many rows hold each, from the grouped counts."""
     table = grouped.groupBy(name).agg(F.sum(COUNT).alias(COUNT)).toArrow().sort_by([(name, "ascending")])
-    return table.column(name).to_pandas(), table.column(COUNT).to_numpy().astype(np.int64)
+    return Histogram([name], table.drop_columns([COUNT]), table.column(COUNT).to_numpy().astype(np.int64))
 
 
 def _suppressed(qis: list[str]) -> Column:

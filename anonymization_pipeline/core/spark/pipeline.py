@@ -44,7 +44,7 @@ from anonymization_pipeline.core.spark.errors import executor_errors
 from anonymization_pipeline.core.spark.fingerprint import spark_fingerprint
 from anonymization_pipeline.core.spark.generalization import SparkGeneralization, generalize
 from anonymization_pipeline.core.spark.classes import measure_spark
-from anonymization_pipeline.core.spark.histogram import histogram
+from anonymization_pipeline.core.spark.histogram import Histogram, histogram
 from anonymization_pipeline.core.spark.leaks import raw_identifier_matches
 from anonymization_pipeline.core.spark.protection import STATS, operator_stats, protect_columns
 from anonymization_pipeline.core.spark.reading import read_location
@@ -200,7 +200,8 @@ def assess_published(
     histogram the verdict was reached on."""
     started = time.perf_counter()
     privacy = records.audits[QUASI_IDENTIFIERS_GENERALIZED]["privacy"]
-    measured = measure_spark(published, policy)
+    marginals = [name for name in marginal_columns(policy) if name in published.columns and name in raw.columns] if plots else []
+    measured = measure_spark(published, policy, marginals)
     risk = judge_measurement(measured.measurement, policy, measured.rows, measured.class_frame, privacy)
     attacks = _linkage_attacks(policy, raw, published, privacy)
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
@@ -214,7 +215,7 @@ def assess_published(
         risk.summary,
         raw_identifier_matches(raw, identifiers, published),
     )
-    drawn = _plots(policy, raw, published, risk.summary, attacks, information_loss) if plots else {}
+    drawn = _plots(policy, raw, measured.marginals, risk.summary, attacks, information_loss) if plots else {}
     validation_passed = all(result["success"] for result in results)
     failures = risk.failures + [
         f"validation: {result['expectation']} failed" + (f" on {', '.join(result['columns'])}" if result["columns"] else "")
@@ -247,16 +248,15 @@ def _linkage_attacks(policy: Policy, raw: DataFrame, published: DataFrame, priva
 def _plots(
     policy: Policy,
     raw: DataFrame,
-    published: DataFrame,
+    published: dict[str, Histogram],
     risk_summary: dict[str, Any],
     attacks: dict[str, dict[str, Any]],
     information_loss: dict[str, float] | None,
 ) -> dict[str, str]:
     """The pandas engine's plots (`stages.report_plots`), the marginals from value counts: one
-    group-by per key column of the raw and of the published rows."""
-    columns = [name for name in marginal_columns(policy) if name in published.columns and name in raw.columns]
-    before = {name: histogram(raw, [name]).value_counts(name) for name in columns}
-    after = {name: histogram(published, [name]).value_counts(name) for name in columns}
+    group-by per key column of the raw rows, and the published ones counted with the classes."""
+    before = {name: histogram(raw, [name]).value_counts(name) for name in published}
+    after = {name: counts.value_counts(name) for name, counts in published.items()}
     return report_plots(policy, before, after, risk_summary, attacks, information_loss)
 
 
