@@ -9,13 +9,21 @@ from anonymization_pipeline.core.errors import ConfigurationError
 from anonymization_pipeline.core.io.sql_engine import display_url, parse_sql_url
 
 _JDBC_SCHEMES = {"postgresql": "postgresql", "mysql": "mysql", "mssql": "sqlserver", "oracle": "oracle"}
+_DRIVERS = {
+    "postgresql": "org.postgresql.Driver",
+    "mysql": "com.mysql.cj.jdbc.Driver",
+    "mssql": "com.microsoft.sqlserver.jdbc.SQLServerDriver",
+    "oracle": "oracle.jdbc.OracleDriver",
+}
+"""Named to Spark, which then loads the class from its own class path (`spark.jars`); Java's
+driver lookup by URL does not search jars added after the JVM started."""
 
 
 def jdbc_options(url: str) -> dict[str, str]:
     """Spark's `url`, `user` and `password` options for a SQLAlchemy URL.
 
     >>> jdbc_options("postgresql://postgres@127.0.0.1:5432/test")
-    {'url': 'jdbc:postgresql://127.0.0.1:5432/test', 'user': 'postgres'}
+    {'url': 'jdbc:postgresql://127.0.0.1:5432/test', 'driver': 'org.postgresql.Driver', 'user': 'postgres'}
     """
     parsed = parse_sql_url(url)
     backend = parsed.get_backend_name()
@@ -26,9 +34,42 @@ def jdbc_options(url: str) -> dict[str, str]:
             f"{', '.join(sorted(_JDBC_SCHEMES))} database"
         )
     port = f":{parsed.port}" if parsed.port else ""
-    options = {"url": f"jdbc:{scheme}://{parsed.host}{port}/{parsed.database or ''}"}
+    options = {"url": f"jdbc:{scheme}://{parsed.host}{port}/{parsed.database or ''}", "driver": _DRIVERS[backend]}
     if parsed.username:
         options["user"] = parsed.username
     if parsed.password:
         options["password"] = parsed.password
     return options
+
+
+def missing_driver(error: Exception) -> bool:
+    """Whether a Spark JDBC failure is the driver class missing from Spark's classpath."""
+    text = str(error)
+    return "No suitable driver" in text or "ClassNotFoundException" in text
+
+
+def driver_error(url: str) -> ConfigurationError:
+    """The one line for a JDBC driver Spark cannot load, saying where it comes from."""
+    backend = parse_sql_url(url).get_backend_name()
+    hint = " (Debian's libpostgresql-jdbc-java installs /usr/share/java/postgresql.jar)" if backend == "postgresql" else ""
+    return ConfigurationError(f"engine spark: no {backend} JDBC driver on Spark's classpath; add its jar with spark.jars or spark.jars.packages{hint}")
+
+
+def sql_state(error: Exception) -> str:
+    """The SQL state of the database's refusal inside a Spark JDBC failure (`42P01`: no such
+    table), which names no value of the data, unlike the database's message; `unknown` if none."""
+    java = getattr(error, "java_exception", None)
+    for _ in range(10):
+        if java is None:
+            break
+        try:
+            state = java.getSQLState()
+        except Exception:  # noqa: BLE001 - not an SQLException: look at its cause
+            state = None
+        if state:
+            return str(state)
+        try:
+            java = java.getCause()
+        except Exception:  # noqa: BLE001 - a Java object without causes
+            break
+    return "unknown"

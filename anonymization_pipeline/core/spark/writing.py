@@ -21,7 +21,7 @@ from anonymization_pipeline.core.io import AnyLocation, describe_location
 from anonymization_pipeline.core.io.sql_engine import connect, database_problem, open_engine
 from anonymization_pipeline.core.io.sql_tables import _split_table_name, _swap_in
 from anonymization_pipeline.core.policy.model import ParquetLocation, SqlLocation
-from anonymization_pipeline.core.spark.jdbc import jdbc_options
+from anonymization_pipeline.core.spark.jdbc import driver_error, jdbc_options, missing_driver, sql_state
 
 
 def write_location(frame: DataFrame, location: AnyLocation, partition_by: Sequence[str] = ()) -> None:
@@ -93,7 +93,9 @@ def _write_jdbc(frame: DataFrame, location: SqlLocation) -> None:
             _swap_in(connection, staging, name, schema)
     except Exception as error:  # a Spark or database failure alike: clean up, keep the old table
         _drop_staging(engine, location, qualified)
-        reason = database_problem(error) if isinstance(error, SQLAlchemyError) else type(error).__name__
+        if missing_driver(error):
+            raise driver_error(location.url) from None
+        reason = database_problem(error) if isinstance(error, SQLAlchemyError) else f"the database refused it (SQL state {sql_state(error)})"
         raise OutputError(f"cannot write {describe_location(location)}: {reason}; the previous table is unchanged") from None
     finally:
         engine.dispose()

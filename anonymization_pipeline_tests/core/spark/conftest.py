@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,8 @@ TEST_SETTINGS = {
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.adaptive.enabled": "false",
 }
+POSTGRES_JDBC_JAR = Path("/usr/share/java/postgresql.jar")
+"""Debian's libpostgresql-jdbc-java (`.ci/run` installs it): the JDBC tests read and write the real PostgreSQL through it."""
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +29,7 @@ def spark() -> Iterator[pyspark.sql.SparkSession]:
     if not java_available():
         pytest.skip("engine spark runs on a JVM: no Java runtime found (java on PATH or JAVA_HOME)")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = spark_session("local[2]", TEST_SETTINGS)
+    jars = {"spark.jars": str(POSTGRES_JDBC_JAR)} if POSTGRES_JDBC_JAR.exists() else {}
+    session = spark_session("local[2]", TEST_SETTINGS | jars)
     yield session
     session.stop()

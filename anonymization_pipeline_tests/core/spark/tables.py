@@ -61,3 +61,13 @@ def pandas_class_counts(frame: pd.DataFrame, columns: list[str]) -> Counter:
 def spark_class_counts(frame: DataFrame, columns: list[str]) -> Counter:
     """The same, counted by a Spark group-by."""
     return Counter({tuple(_cell(row[name]) for name in columns): row["count"] for row in frame.groupBy(*columns).count().collect()})
+
+
+def skip_without_postgres_driver(spark) -> None:
+    """Skip (with the reason) unless Spark can load PostgreSQL's JDBC driver (`spark.jars` adds it
+    to the context class loader, which `Class.forName` from Python does not search)."""
+    import pytest
+
+    loader = spark._jvm.java.lang.Thread.currentThread().getContextClassLoader()
+    if loader.getResource("org/postgresql/Driver.class") is None:
+        pytest.skip("the PostgreSQL JDBC driver is not on Spark's classpath (spark.jars /usr/share/java/postgresql.jar)")

@@ -14,6 +14,7 @@ from anonymization_pipeline.core.errors import InputDataError, OutputError
 from anonymization_pipeline.core.io import parse_location, read_table
 from anonymization_pipeline.core.spark import read_location, write_location
 from anonymization_pipeline.core.spark.jdbc import jdbc_options
+from anonymization_pipeline_tests.core.spark.tables import skip_without_postgres_driver
 
 
 def test_csv_cells_are_read_as_the_pandas_engine_reads_them(spark, tmp_path):
@@ -57,6 +58,7 @@ def test_a_failed_write_leaves_the_previous_output_and_no_staging(spark, tmp_pat
 def test_sql_urls_become_jdbc_options_with_credentials_apart():
     assert jdbc_options("postgresql://me:secret@db.internal:5433/claims") == {
         "url": "jdbc:postgresql://db.internal:5433/claims",
+        "driver": "org.postgresql.Driver",
         "user": "me",
         "password": "secret",
     }
@@ -78,10 +80,7 @@ def postgres_url() -> str:
 
 
 def test_jdbc_output_swaps_a_staging_table_in(spark, postgres_url):
-    try:
-        spark._jvm.java.lang.Class.forName("org.postgresql.Driver")
-    except Exception:
-        pytest.skip("the PostgreSQL JDBC driver is not on Spark's classpath (spark.jars.packages org.postgresql:postgresql)")
+    skip_without_postgres_driver(spark)
     from sqlalchemy import create_engine, text
 
     target = parse_location(f"{postgres_url}#spark_people")
@@ -91,3 +90,17 @@ def test_jdbc_output_swaps_a_staging_table_in(spark, postgres_url):
         assert connection.execute(text("SELECT count(*) FROM spark_people")).scalar() == 3
         assert connection.execute(text("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'anonymizer_staging_%'")).scalar() == 0
     engine.dispose()
+
+
+def test_a_jdbc_driver_spark_lacks_is_one_line_saying_where_it_comes_from(spark):
+    from anonymization_pipeline.core.errors import ConfigurationError
+
+    location = parse_location("mysql://reader@127.0.0.1:3306/test#people")
+    with pytest.raises(ConfigurationError, match=r"^engine spark: no mysql JDBC driver on Spark's classpath; add its jar with spark.jars or spark.jars.packages$"):
+        read_location(spark, location)
+
+
+def test_a_table_the_database_lacks_is_named_with_its_sql_state(spark, postgres_url):
+    skip_without_postgres_driver(spark)
+    with pytest.raises(InputDataError, match=r"^cannot read table 'no_such_table' in postgresql://.*: the database refused it \(SQL state 42P01\)$"):
+        read_location(spark, parse_location(f"{postgres_url}#no_such_table"))

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from anonymization_pipeline.core.datasets.external_registry import generate_external_registry
 from anonymization_pipeline.core.datasets.users import generate_users
 from anonymization_pipeline.core.errors import PrivacyTargetNotMet
-from anonymization_pipeline.core.io import write_table
+from anonymization_pipeline.core.io import read_table, write_table
 from anonymization_pipeline.core.keys import KeyProvider
 from anonymization_pipeline.core.pipeline.run import anonymize
 from anonymization_pipeline.core.policy import Policy
-from anonymization_pipeline.core.policy.model import ParquetLocation
-from anonymization_pipeline.core.spark import anonymize_spark
-from anonymization_pipeline_tests.core.spark.tables import pandas_class_counts, spark_class_counts
+from anonymization_pipeline.core.policy.model import ParquetLocation, SqlLocation
+from anonymization_pipeline.core.spark import anonymize_spark, run_spark
+from anonymization_pipeline_tests.core.spark.tables import pandas_class_counts, skip_without_postgres_driver, spark_class_counts
 
 USERS_POLICY = Path(__file__).parents[3] / "examples" / "policies" / "users.yaml"
 KEYS = KeyProvider.from_keys({"pseudonyms": bytes(range(32))})
@@ -92,3 +94,31 @@ def test_the_linkage_attack_gives_the_pandas_figures_without_the_ground_truth(sp
     for scenario, figures in expected.items():
         assert found.report["risk"]["attack"][scenario] == without_truth(figures), scenario
     assert expected["raw input"]["matched_correctly"] > 0  # the pandas engine did count them
+
+
+def test_a_postgresql_table_is_read_and_published_over_jdbc(spark, users, tmp_path):
+    url = os.environ.get("ANONYMIZER_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("ANONYMIZER_TEST_POSTGRES_URL is not set")
+    skip_without_postgres_driver(spark)
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS spark_users_in, spark_users_out"))
+    users.to_sql("spark_users_in", engine, index=False)
+    policy = users_policy(2)
+    policy = policy.model_copy(update={"dataset": policy.dataset.model_copy(update={
+        "input": SqlLocation(format="sql", url=url, table="spark_users_in"),
+        "output": SqlLocation(format="sql", url=url, table="spark_users_out"),
+    })})
+    report = run_spark(spark, policy, policy.dataset.input, policy.dataset.output, tmp_path / "report", KEYS)
+    expected = anonymize(read_table(policy.dataset.input), policy, KEYS)
+    published = pd.read_sql_table("spark_users_out", engine)
+    engine.dispose()
+    columns = [*policy.quasi_identifiers, "diagnosis"]
+    assert report["status"] == "published" and report["output"].startswith("table 'spark_users_out' in postgresql://")
+    assert report["privacy"]["transformation"] == expected.report["privacy"]["transformation"]
+    assert len(published) == len(expected.data) == report["rows"]["rows_published"]
+    assert pandas_class_counts(published, columns) == pandas_class_counts(expected.data, columns)
+    assert set(published["user_id"]) == set(expected.data["user_id"])
