@@ -120,6 +120,8 @@ def _chunk(kept: DataFrame, columns: list[str], qis: list[str], chunk: int, chun
 
 
 def _sorted(selected: DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    table = selected.toArrow().sort_by([(name, "ascending") for name in columns])
+    table = selected.toArrow()
+    if columns:  # without any, the group-by is one row of the whole table
+        table = table.sort_by([(name, "ascending") for name in columns])
     counts = table.column(COUNT).to_numpy().astype(np.int64)
     return table.drop_columns([COUNT]).to_pandas(types_mapper=pd.ArrowDtype), counts  # Arrow-backed: no Python object per cell

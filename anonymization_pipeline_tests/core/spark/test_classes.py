@@ -114,3 +114,15 @@ def test_the_driver_holds_one_chunk_of_tuples_at_a_time(spark, monkeypatch):
     assert sum(seen) == tuples
     assert len(seen) == 9
     assert max(seen) < tuples / 3
+
+
+def test_a_policy_without_quasi_identifiers_is_one_class_of_every_row(spark):
+    frame = published_table(50, 2, 0.0)[["diagnosis"]].assign(user_id=[f"u{i}" for i in range(50)])
+    policy = validate_policy({
+        "version": 1,
+        "dataset": {"name": "d", "input": {"format": "parquet", "path": "/in.parquet"}, "output": {"format": "parquet", "path": "/out.parquet"}},
+        "fields": {"user_id": {"class": "direct_identifier", "method": "drop"}},
+    })
+    measured, found = judged_by_spark(spark, frame, policy, 10)
+    assert measured.measurement.classes.sizes.tolist() == [50]
+    assert_same_figures(found.summary, assess_risk(frame, policy).summary)
