@@ -25,12 +25,12 @@ from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from anonymization_pipeline.core.io.fingerprint import update_with_content
+from anonymization_pipeline.core.io.fingerprint import Digest, update_with_content
 from anonymization_pipeline.core.operators.generalization import SUPPRESSED
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.privacy.classes import PublishedClasses, published_classes, stacked_classes
 from anonymization_pipeline.core.privacy.measurement import Measurement, measured_sensitive, measurement_of, weighted_attributes
-from anonymization_pipeline.core.spark.histogram import COUNT, Histogram
+from anonymization_pipeline.core.spark.histogram import COUNT, Histogram, collected, counted_tuples, summed
 
 CHUNK_TUPLES = 250_000
 """Distinct published tuples the driver regroups at once: about 100 MB of values at 8 columns."""
@@ -63,9 +63,9 @@ def measure_spark(
     qis = policy.quasi_identifiers
     names = measured_sensitive(policy, list(published.columns))
     columns = list(dict.fromkeys([*qis, *names]))
-    grouped = published.groupBy(*columns).agg(F.count(F.lit(1)).alias(COUNT)).persist(StorageLevel.MEMORY_AND_DISK)
+    grouped = counted_tuples(published, columns).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        counted = {name: _value_counts(grouped, name) for name in dict.fromkeys([*names, *marginals])}
+        counted = {name: summed(grouped, [name]) for name in dict.fromkeys([*names, *marginals])}
         attributes = weighted_attributes(policy, {name: (counted[name].frame[name], counted[name].counts) for name in names})
         suppressed = _suppressed(qis)
         totals = grouped.agg(
@@ -77,13 +77,12 @@ def measure_spark(
         chunks = max(1, math.ceil(tuples / chunk_tuples)) if qis else 1
         digest = hashlib.sha256(json.dumps([columns, chunks]).encode())
         if not every_row_suppressed:  # the suppressed rows' values, which the references count, are measured too
-            frame, counts = _sorted(grouped.where(suppressed), columns)
-            update_with_content(digest, frame.assign(**{COUNT: counts}))
+            _digest_tuples(digest, collected(grouped.where(suppressed), columns))
         parts, cells = [], []
         for chunk in range(chunks):
-            frame, counts = _chunk(kept, columns, qis, chunk, chunks)
-            classes = published_classes(frame, qis, attributes, counts)
-            update_with_content(digest, frame.assign(**{COUNT: counts}))
+            part = _chunk(kept, columns, qis, chunk, chunks)
+            frame = _digest_tuples(digest, part)
+            classes = published_classes(frame, qis, attributes, part.counts)
             parts.append(classes.classes)
             if policy.risk.population is not None:
                 cells.append(frame.iloc[classes.first_rows()][qis])
@@ -97,12 +96,6 @@ def measure_spark(
     return SparkMeasurement(measurement_of(classes, attributes, policy), rows, class_frame, digest.hexdigest(), chosen)
 
 
-def _value_counts(grouped: DataFrame, name: str) -> Histogram:
-    """A column's distinct published values and how many rows hold each, from the grouped counts."""
-    table = grouped.groupBy(name).agg(F.sum(COUNT).alias(COUNT)).toArrow().sort_by([(name, "ascending")])
-    return Histogram([name], table.drop_columns([COUNT]), table.column(COUNT).to_numpy().astype(np.int64))
-
-
 def _suppressed(qis: list[str]) -> Column:
     """True on a tuple whose every quasi-identifier cell is `*` (a suppressed row)."""
     if not qis:
@@ -113,15 +106,14 @@ def _suppressed(qis: list[str]) -> Column:
     return condition
 
 
-def _chunk(kept: DataFrame, columns: list[str], qis: list[str], chunk: int, chunks: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """One chunk's tuples (in the columns' sort order, so the digest does not depend on Spark's
-    partitioning) and their counts."""
-    return _sorted(kept if chunks == 1 else kept.where(F.pmod(F.xxhash64(*qis), F.lit(chunks)) == chunk), columns)
+def _chunk(kept: DataFrame, columns: list[str], qis: list[str], chunk: int, chunks: int) -> Histogram:
+    """One chunk's tuples and their counts."""
+    return collected(kept if chunks == 1 else kept.where(F.pmod(F.xxhash64(*qis), F.lit(chunks)) == chunk), columns)
 
 
-def _sorted(selected: DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    table = selected.toArrow()
-    if columns:  # without any, the group-by is one row of the whole table
-        table = table.sort_by([(name, "ascending") for name in columns])
-    counts = table.column(COUNT).to_numpy().astype(np.int64)
-    return table.drop_columns([COUNT]).to_pandas(types_mapper=pd.ArrowDtype), counts  # Arrow-backed: no Python object per cell
+def _digest_tuples(digest: Digest, counted: Histogram) -> pd.DataFrame:
+    """Feed the tuples and their counts (sorted, so Spark's partitioning does not matter) into
+    `digest`; return the tuples as pandas, Arrow-backed: no Python object per cell."""
+    frame = counted.tuples.to_pandas(types_mapper=pd.ArrowDtype)
+    update_with_content(digest, frame.assign(**{COUNT: counted.counts}))
+    return frame

@@ -54,7 +54,31 @@ def histogram(frame: DataFrame, columns: list[str]) -> Histogram:
     >>> histogram(spark.createDataFrame([("a",), ("a",), (None,)], "x string"), ["x"]).counts.tolist()  # doctest: +SKIP
     [2, 1]
     """
-    counted = frame.groupBy(*columns).agg(F.count(F.lit(1)).alias(COUNT)).toArrow()
-    counted = counted.sort_by([(name, "ascending") for name in columns])  # Spark's group order varies; the driver's must not
-    counts = counted.column(COUNT).to_numpy().astype(np.int64)
-    return Histogram(list(columns), counted.drop_columns([COUNT]), counts)
+    return collected(counted_tuples(frame, columns), columns)
+
+
+def counted_tuples(frame: DataFrame, columns: list[str]) -> DataFrame:
+    """`frame` grouped by `columns`, each distinct tuple with its row count (`COUNT`), left in Spark."""
+    return frame.groupBy(*columns).agg(F.count(F.lit(1)).alias(COUNT))
+
+
+def summed(counted: DataFrame, columns: list[str]) -> Histogram:
+    """The histogram of `columns` over tuples already counted (a `COUNT` column): their counts summed.
+
+    >>> summed(counted, ["sex"]).counts.tolist()  # doctest: +SKIP
+    [2480, 2520]
+    """
+    return collected(counted.groupBy(*columns).agg(F.sum(COUNT).alias(COUNT)), columns)
+
+
+def collected(counted: DataFrame, columns: list[str]) -> Histogram:
+    """Tuples of `columns` with their `COUNT`, brought to the driver in the columns' sort order
+    (Spark's group order varies; the driver's must not). Without columns there is one tuple.
+
+    >>> collected(counted.where(counted.sex == "F"), ["sex", "zipcode"]).rows  # doctest: +SKIP
+    2480
+    """
+    table = counted.toArrow()
+    if columns:
+        table = table.sort_by([(name, "ascending") for name in columns])
+    return Histogram(list(columns), table.drop_columns([COUNT]), table.column(COUNT).to_numpy().astype(np.int64))

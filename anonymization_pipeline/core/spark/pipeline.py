@@ -40,10 +40,10 @@ from anonymization_pipeline.core.pipeline.stages import (
 from anonymization_pipeline.core.policy import FieldClass, Policy
 from anonymization_pipeline.core.risk.assessment import judge_measurement
 from anonymization_pipeline.core.spark.checks import publication_checks
+from anonymization_pipeline.core.spark.classes import measure_spark
 from anonymization_pipeline.core.spark.errors import executor_errors
 from anonymization_pipeline.core.spark.fingerprint import spark_fingerprint
 from anonymization_pipeline.core.spark.generalization import SparkGeneralization, generalize
-from anonymization_pipeline.core.spark.classes import measure_spark
 from anonymization_pipeline.core.spark.histogram import Histogram, histogram
 from anonymization_pipeline.core.spark.leaks import raw_identifier_matches
 from anonymization_pipeline.core.spark.protection import STATS, operator_stats, protect_columns

@@ -103,9 +103,9 @@ def test_the_driver_holds_one_chunk_of_tuples_at_a_time(spark, monkeypatch):
     chunk = classes._chunk
 
     def recording(*args):
-        frame, counts = chunk(*args)
-        seen.append(len(frame))
-        return frame, counts
+        part = chunk(*args)
+        seen.append(len(part.counts))
+        return part
 
     monkeypatch.setattr(classes, "_chunk", recording)
     frame = published_table(3000, 5, 0.0)
