@@ -55,13 +55,19 @@ def driver_error(url: str) -> ConfigurationError:
     return ConfigurationError(f"engine spark: no {backend} JDBC driver on Spark's classpath; add its jar with spark.jars or spark.jars.packages{hint}")
 
 
-def sql_state(error: Exception) -> str:
-    """The SQL state of the database's refusal inside a Spark JDBC failure (`42P01`: no such
-    table), which names no value of the data, unlike the database's message; `unknown` if none."""
-    java = getattr(error, "java_exception", None)
+def jdbc_problem(error: Exception) -> str:
+    """Why a Spark JDBC read or write failed, in words that name no value of the data: the SQL
+    state of the database's refusal (`42P01`: no such table), never the database's message, which
+    may quote a value; the error's type when no database refused anything."""
+    state = _sql_state(getattr(error, "java_exception", None))
+    return f"the database refused it (SQL state {state})" if state else type(error).__name__
+
+
+def _sql_state(java: object | None) -> str | None:
+    """The first SQL state along a Java exception's causes."""
     for _ in range(10):
         if java is None:
-            break
+            return None
         try:
             state = java.getSQLState()
         except Exception:  # noqa: BLE001 - not an SQLException: look at its cause
@@ -71,5 +77,5 @@ def sql_state(error: Exception) -> str:
         try:
             java = java.getCause()
         except Exception:  # noqa: BLE001 - a Java object without causes
-            break
-    return "unknown"
+            return None
+    return None

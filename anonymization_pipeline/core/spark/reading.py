@@ -13,7 +13,7 @@ from pyspark.sql import DataFrame, SparkSession
 from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.io import AnyLocation, describe_location
 from anonymization_pipeline.core.policy.model import CsvLocation, ParquetLocation, SqlLocation
-from anonymization_pipeline.core.spark.jdbc import driver_error, jdbc_options, missing_driver, sql_state
+from anonymization_pipeline.core.spark.jdbc import driver_error, jdbc_options, jdbc_problem, missing_driver
 
 
 def read_location(spark: SparkSession, location: AnyLocation) -> DataFrame:
@@ -50,7 +50,7 @@ def _read_jdbc(spark: SparkSession, location: SqlLocation) -> DataFrame:
     except Exception as error:  # noqa: BLE001 - Spark raises Java's errors as Py4J's or its own types
         if missing_driver(error):
             raise driver_error(location.url) from None
-        raise InputDataError(f"cannot read {describe_location(location)}: the database refused it (SQL state {sql_state(error)})") from None
+        raise InputDataError(f"cannot read {describe_location(location)}: {jdbc_problem(error)}") from None
 
 
 def _reason(error: AnalysisException) -> str:

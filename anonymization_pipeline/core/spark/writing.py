@@ -21,7 +21,7 @@ from anonymization_pipeline.core.io import AnyLocation, describe_location
 from anonymization_pipeline.core.io.sql_engine import connect, database_problem, open_engine
 from anonymization_pipeline.core.io.sql_tables import _split_table_name, _swap_in
 from anonymization_pipeline.core.policy.model import ParquetLocation, SqlLocation
-from anonymization_pipeline.core.spark.jdbc import driver_error, jdbc_options, missing_driver, sql_state
+from anonymization_pipeline.core.spark.jdbc import driver_error, jdbc_options, jdbc_problem, missing_driver
 
 
 def write_location(frame: DataFrame, location: AnyLocation, partition_by: Sequence[str] = ()) -> None:
@@ -95,7 +95,7 @@ def _write_jdbc(frame: DataFrame, location: SqlLocation) -> None:
         _drop_staging(engine, location, qualified)
         if missing_driver(error):
             raise driver_error(location.url) from None
-        reason = database_problem(error) if isinstance(error, SQLAlchemyError) else f"the database refused it (SQL state {sql_state(error)})"
+        reason = database_problem(error) if isinstance(error, SQLAlchemyError) else jdbc_problem(error)
         raise OutputError(f"cannot write {describe_location(location)}: {reason}; the previous table is unchanged") from None
     finally:
         engine.dispose()
