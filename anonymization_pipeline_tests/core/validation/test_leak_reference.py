@@ -98,7 +98,7 @@ def _reference(published: list[str | None], raw_columns: list[list[str | None]])
 
 
 _PIECES = st.one_of(
-    st.sampled_from(["ann", "anna", "zeb.q@x.org", "Zebediah.Quux", "u_9f", "x", "card", "É", "ß", "_", "@", "@example.org", ",", "  ", "-", ".", "(", ")", "/", "+", "%"]),
+    st.sampled_from(["ann", "anna", "zeb.q@x.org", "Zebediah.Quux", "u_9f", "gcm:k:v1:", "9f", "x", "card", "É", "ß", "_", "@", "@example.org", ",", "  ", "-", ".", "(", ")", "/", "+", "%"]),
     st.text("0123456789", min_size=1, max_size=9),
     st.text("０１２３４５６７８９", min_size=1, max_size=5),
     st.text("-. ()/+", min_size=1, max_size=2),
