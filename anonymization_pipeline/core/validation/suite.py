@@ -24,6 +24,7 @@ from anonymization_pipeline.core.privacy.measurement import Measurement, measure
 from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers, ExpectPrivacyCriterion
 from anonymization_pipeline.core.validation.identifier_digests import IdentifierDigests, registered_digests
 from anonymization_pipeline.core.validation.measurements import measurement_handle
+from anonymization_pipeline.core.validation.published_source import PublishedFrameSource  # noqa: F401 - defining it registers add_published_frame
 
 DOCS_SITE = "anonymization"
 COUNTS = "BASIC"
@@ -137,7 +138,7 @@ def validate_published(
         raise KeyMaterialError("raw identifier digests were given without the key that made them")
     context = _context(docs_dir)
     batch = (
-        context.data_sources.add_pandas("published")
+        context.data_sources.add_published_frame("published")
         .add_dataframe_asset(policy.dataset.name)
         .add_batch_definition_whole_dataframe("whole table")
     )
