@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from psycopg import sql
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -38,6 +37,8 @@ def copy_rows(connection: Connection, table: pa.Table, name: str, schema: str | 
 
     >>> copy_rows(connection, pa.table({"zip": ["01234"]}), "people", None, 100_000)  # doctest: +SKIP
     """
+    from psycopg import sql  # only a PostgreSQL output needs the driver; every command imports this module
+
     target = sql.Identifier(name) if schema is None else sql.Identifier(schema, name)
     columns = sql.SQL(", ").join(sql.Identifier(column) for column in table.column_names)
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ def load_policy(path: str | Path) -> Policy:
     except OSError as error:
         raise PolicyError([f"{path}: cannot read the policy file ({error.strerror or type(error).__name__})"]) from None
     try:
-        document = load_strict_yaml(raw)
+        document = _parsed(raw)
     except StrictYamlError as error:
         raise PolicyError([f"{path}: {error}"]) from None
     if not isinstance(document, dict):
@@ -38,6 +39,14 @@ def load_policy(path: str | Path) -> Policy:
     policy = validate_policy(document, base_dir=path.resolve().parent)
     policy._source_sha256 = hashlib.sha256(raw).hexdigest()
     return policy
+
+
+@lru_cache(maxsize=16)
+def _parsed(raw: bytes) -> Any:
+    """The YAML document of a policy file's bytes, parsed once per process: a run loads its policy
+    once per stage (eleven times in a run of Adult), and strict parsing is most of a load. The
+    document is only read; validation, which checks that hierarchy files exist, runs every time."""
+    return load_strict_yaml(raw)
 
 
 def validate_policy(document: dict[str, Any], base_dir: Path | None = None) -> Policy:

@@ -274,3 +274,16 @@ def test_every_ladder_rung_is_validated_as_a_privacy_section_at_load(ladder, pro
     with pytest.raises(PolicyError) as raised:
         validate_policy(minimal_policy(retry={"max_attempts": 3, "ladder": ladder}))
     assert raised.value.problems == [problem]
+
+
+def test_a_policy_loaded_again_is_validated_again_though_its_text_is_parsed_once(tmp_path):
+    """A run loads its policy once per stage; the parse is shared, the checks on the disk are not."""
+    hierarchy = tmp_path / "age.csv"
+    hierarchy.write_text("30;*\n")
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(minimal_policy(**{"fields.age.hierarchy": {"table": "age.csv"}})))
+    first, second = load_policy(path), load_policy(path)
+    assert first == second and first.fields["age"].hierarchy.table == hierarchy
+    hierarchy.unlink()
+    with pytest.raises(PolicyError, match="no hierarchy file at"):
+        load_policy(path)
