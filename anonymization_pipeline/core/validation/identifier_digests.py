@@ -49,6 +49,10 @@ SSN); shorter ones occur by coincidence, longer ones do not fit 64 bits (and are
 SHORT_NUMBER_DIGITS = 6
 """A number with fewer digits (an age, a count, a small auto-increment id) identifies no one."""
 COMMON_ROWS = 5
+LOOKUP_CHUNK = 100_000
+"""Distinct values looked up at a time: a value's lookups (its text as Python objects, its
+e-mail tokens, its windows) cost several times the value, and a column of a million ciphertexts
+held them all at once for 900 MB. Tallies of disjoint sets of values add up."""
 """A published value held by this many rows of its column does not single anyone out."""
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
@@ -433,7 +437,13 @@ def leak_tally(text: pa.Array, value_rows: np.ndarray, digest_set: DigestSet) ->
     identify no one are counted in `rows` only. Tallies of disjoint sets of values add up."""
     wanted = checked(text, value_rows)
     text, held = text.filter(pa.array(wanted)), value_rows[wanted]
-    masks, windows, window_matches = identifier_matches(text, digest_set)
+    masks = np.zeros(len(text), np.int64)
+    windows, window_matches = np.zeros(len(NUMBER_LENGTHS), np.int64), np.zeros(len(NUMBER_LENGTHS), np.int64)
+    for start in range(0, len(text), LOOKUP_CHUNK):
+        chunk_masks, chunk_windows, chunk_matches = identifier_matches(text.slice(start, LOOKUP_CHUNK), digest_set)
+        masks[start : start + chunk_masks.size] = chunk_masks
+        windows += chunk_windows
+        window_matches += chunk_matches
     found = masks != 0
     kinds, kind_of = np.unique(masks[found], return_inverse=True)
     rows = np.bincount(kind_of, weights=held[found], minlength=kinds.size).astype(np.int64)
