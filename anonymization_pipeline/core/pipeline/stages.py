@@ -27,6 +27,7 @@ from anonymization_pipeline.core.operators import OperatorContext, get_operator
 from anonymization_pipeline.core.pipeline.report_model import Assessment
 from anonymization_pipeline.core.pipeline.stage_output import StageOutput
 from anonymization_pipeline.core.policy import FieldClass, Policy
+from anonymization_pipeline.core.threads import map_in_threads
 
 if TYPE_CHECKING:
     from anonymization_pipeline.core.keys import KeyProvider
@@ -165,7 +166,7 @@ def assess(
     identifiers = [name for name in policy.fields_of(FieldClass.DIRECT_IDENTIFIER) if name in raw.columns]
     accounting = row_accounting(records)
     with _timed(timings, "identifier_digests"):
-        raw_digests = {name: identifier_digests(raw[name], digest_key) for name in identifiers}
+        raw_digests = dict(zip(identifiers, map_in_threads(lambda name: identifier_digests(raw[name], digest_key), identifiers)))
     with _timed(timings, "validation_suite"):
         validation = validate_published(
             frame,

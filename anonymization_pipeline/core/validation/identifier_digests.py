@@ -30,6 +30,7 @@ import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialEr
 from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
 from anonymization_pipeline.core.operators.keyed_hash import distinct_values
+from anonymization_pipeline.core.threads import map_in_threads
 from anonymization_pipeline.core.validation.coincidence import chance_explains
 
 MIN_KEY_BYTES = 16
@@ -52,7 +54,8 @@ COMMON_ROWS = 5
 LOOKUP_CHUNK = 100_000
 """Distinct values looked up at a time: a value's lookups (its text as Python objects, its
 e-mail tokens, its windows) cost several times the value, and a column of a million ciphertexts
-held them all at once for 900 MB. Tallies of disjoint sets of values add up."""
+held them all at once for 900 MB. Tallies of disjoint sets of values add up, so chunks are
+looked up on the usable cores at once."""
 """A published value held by this many rows of its column does not single anyone out."""
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
@@ -437,13 +440,11 @@ def leak_tally(text: pa.Array, value_rows: np.ndarray, digest_set: DigestSet) ->
     identify no one are counted in `rows` only. Tallies of disjoint sets of values add up."""
     wanted = checked(text, value_rows)
     text, held = text.filter(pa.array(wanted)), value_rows[wanted]
-    masks = np.zeros(len(text), np.int64)
-    windows, window_matches = np.zeros(len(NUMBER_LENGTHS), np.int64), np.zeros(len(NUMBER_LENGTHS), np.int64)
-    for start in range(0, len(text), LOOKUP_CHUNK):
-        chunk_masks, chunk_windows, chunk_matches = identifier_matches(text.slice(start, LOOKUP_CHUNK), digest_set)
-        masks[start : start + chunk_masks.size] = chunk_masks
-        windows += chunk_windows
-        window_matches += chunk_matches
+    chunks = [text.slice(start, LOOKUP_CHUNK) for start in range(0, len(text), LOOKUP_CHUNK)]
+    matches = map_in_threads(partial(identifier_matches, digest_set=digest_set), chunks)
+    masks = np.concatenate([np.zeros(0, np.int64), *(chunk_masks for chunk_masks, _, _ in matches)])
+    windows = sum((chunk_windows for _, chunk_windows, _ in matches), np.zeros(len(NUMBER_LENGTHS), np.int64))
+    window_matches = sum((chunk_matches for _, _, chunk_matches in matches), np.zeros(len(NUMBER_LENGTHS), np.int64))
     found = masks != 0
     kinds, kind_of = np.unique(masks[found], return_inverse=True)
     rows = np.bincount(kind_of, weights=held[found], minlength=kinds.size).astype(np.int64)
