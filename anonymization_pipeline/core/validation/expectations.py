@@ -49,17 +49,18 @@ class ExpectColumnValuesToNotContainRawIdentifiers(BatchExpectation):
     """No value of `column` holds a raw direct identifier of the input, whole or as a digit run or
     e-mail local part, compared as keyed digests (values that identify no one are not findings).
 
-    `digest_set` is the handle from `registered_digests`; the suite holds neither digests nor key.
+    `leak_scan` is the handle (`handles.handed_over`) of the validation's scan of every published
+    column; the suite holds no digest, key or value.
 
-    >>> ExpectColumnValuesToNotContainRawIdentifiers(column="email", digest_set="digests-0").column
+    >>> ExpectColumnValuesToNotContainRawIdentifiers(column="email", leak_scan="leak-scan-0").column
     'email'
     """
 
     column: str
-    digest_set: str
+    leak_scan: str
 
     metric_dependencies: ClassVar[tuple[str, ...]] = ("table.raw_identifier_matches",)
-    success_keys: ClassVar[tuple[str, ...]] = ("column", "digest_set")
+    success_keys: ClassVar[tuple[str, ...]] = ("column", "leak_scan")
 
     def _validate(self, metrics: dict, runtime_configuration: dict | None = None, execution_engine=None) -> dict:
         metric = metrics["table.raw_identifier_matches"]

@@ -9,8 +9,8 @@ The validation digests each published value the same way and counts what is in t
 A raw number found inside a longer published number is weighed against chance (`coincidence`):
 long random digit strings hold some raw numbers by coincidence once there are many of both.
 Without the key a digest cannot be reversed by trying likely values, and neither the key nor a
-raw value is ever written to a suite, a result or a data-docs page: the expectation names only a
-`digest_set` handle, which resolves to the digests and key held in memory for one validation.
+raw value is ever written to a suite, a result or a data-docs page: the validation scans every
+published column (`leak_scan`) and the expectation names only a handle to the counts (`handles`).
 
 Values that identify no one by themselves are never findings: empty values, numbers of fewer
 than 6 digits (an age of 25 is not user 25), and published values held by at least 5 rows of
@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import secrets
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -37,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialError
+from anonymization_pipeline.core.errors import KeyMaterialError
 from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
 from anonymization_pipeline.core.operators.keyed_hash import distinct_values
@@ -51,7 +49,7 @@ SSN); shorter ones occur by coincidence, longer ones do not fit 64 bits (and are
 SHORT_NUMBER_DIGITS = 6
 """A number with fewer digits (an age, a count, a small auto-increment id) identifies no one."""
 COMMON_ROWS = 5
-LOOKUP_CHUNK = 100_000
+LOOKUP_CHUNK = 50_000
 """Distinct values looked up at a time: a value's lookups (its text as Python objects, its
 e-mail tokens, its windows) cost several times the value, and a column of a million ciphertexts
 held them all at once for 900 MB. Tallies of disjoint sets of values add up, so chunks are
@@ -124,9 +122,6 @@ class DigestSet:
 
     digests: IdentifierDigests
     key: bytes = field(repr=False)
-
-
-_REGISTERED: dict[str, DigestSet] = {}
 
 
 def _check_key(key: bytes) -> None:
@@ -486,21 +481,13 @@ def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
     return leak_counts(leak_tally(text, value_rows, digest_set), digest_set.digests.number_counts)
 
 
-@contextmanager
-def registered_digests(digests: IdentifierDigests, key: bytes) -> Iterator[str]:
-    """Make a digest set available to the validation under a random handle, for the `with` block only."""
-    _check_key(key)
-    handle = f"digests-{secrets.token_hex(8)}"
-    _REGISTERED[handle] = DigestSet(digests, key)
-    try:
-        yield handle
-    finally:
-        del _REGISTERED[handle]
+def leak_scan(frame: pd.DataFrame, digest_set: DigestSet) -> dict[str, dict[str, int]]:
+    """Per column of a published frame, the counts of its rows holding a raw identifier
+    (`leak_findings`); the columns are scanned on the usable cores at once.
 
-
-def registered(handle: str) -> DigestSet:
-    """The digest set behind a handle; fails closed when the validation runs outside its `with` block."""
-    try:
-        return _REGISTERED[handle]
-    except KeyError:
-        raise ConfigurationError(f"no digest set is registered under {handle!r}: run the check through validate_published") from None
+    >>> leak_scan(pd.DataFrame({"note": ["call ann"]}), DigestSet(identifier_digests(pd.Series(["ann"]), b"k" * 16), b"k" * 16))["note"]["rows_with_findings"]
+    0
+    """
+    _check_key(digest_set.key)
+    columns = list(frame.columns)
+    return dict(zip(columns, map_in_threads(lambda name: leak_findings(frame[name], digest_set), columns)))

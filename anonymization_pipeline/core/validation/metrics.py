@@ -3,26 +3,20 @@
 Each metric returns counts and figures only, never a value of the data, so that no validation
 result or data-docs page can show a quasi-identifier of an unsafe row or a raw identifier. The
 privacy criteria are the registry's (`core.privacy.criteria`) over the class counts the
-assessment computed once. Defining the classes registers them with Great Expectations.
+assessment computed once, and the leak counts are its scan of every published column (`leak_scan`),
+both handed over by handle (`handles`). Defining the classes registers them with Great Expectations.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
 
-from anonymization_pipeline.core.validation.identifier_digests import leak_findings, registered
-from anonymization_pipeline.core.validation.measurements import registered_measurement
-
-
-def _table(execution_engine: PandasExecutionEngine, metric_domain_kwargs: dict) -> pd.DataFrame:
-    frame, _, _ = execution_engine.get_compute_domain(domain_kwargs=metric_domain_kwargs, domain_type=MetricDomainTypes.TABLE)
-    return frame
+from anonymization_pipeline.core.errors import ConfigurationError
+from anonymization_pipeline.core.validation.handles import LEAK_SCAN, MEASUREMENT, held_by
 
 
 class PrivacyCriterionVerdict(TableMetricProvider):
@@ -34,7 +28,7 @@ class PrivacyCriterionVerdict(TableMetricProvider):
 
     @metric_value(engine=PandasExecutionEngine)
     def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration) -> dict[str, Any]:
-        measurement = registered_measurement(metric_value_kwargs["measurement"])
+        measurement = held_by(metric_value_kwargs["measurement"], MEASUREMENT)
         result = next(r for r in measurement.results() if r.criterion == metric_value_kwargs["criterion"])
         figures = result.model_dump(exclude={"description", "unmet", "attribute", "criterion", "achieved_key"})
         return figures | {"suppressed_rows": measurement.classes.suppressed_rows}
@@ -44,9 +38,12 @@ class RawIdentifierMatches(TableMetricProvider):
     """Rows of one published column holding a raw identifier, whole or as a digit run or e-mail local part."""
 
     metric_name = "table.raw_identifier_matches"
-    value_keys = ("column", "digest_set")
+    value_keys = ("column", "leak_scan")
 
     @metric_value(engine=PandasExecutionEngine)
     def _pandas(cls, execution_engine, metric_domain_kwargs, metric_value_kwargs, metrics, runtime_configuration) -> dict[str, Any]:
-        frame = _table(execution_engine, metric_domain_kwargs)
-        return leak_findings(frame[metric_value_kwargs["column"]], registered(metric_value_kwargs["digest_set"]))
+        scan = held_by(metric_value_kwargs["leak_scan"], LEAK_SCAN)
+        column = metric_value_kwargs["column"]
+        if column not in scan:
+            raise ConfigurationError(f"column '{column}' was not scanned for raw identifiers")
+        return scan[column]

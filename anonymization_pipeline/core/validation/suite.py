@@ -22,8 +22,8 @@ from anonymization_pipeline.core.errors import KeyMaterialError
 from anonymization_pipeline.core.policy.model import Policy
 from anonymization_pipeline.core.privacy.measurement import Measurement, measure_published
 from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers, ExpectPrivacyCriterion
-from anonymization_pipeline.core.validation.identifier_digests import IdentifierDigests, registered_digests
-from anonymization_pipeline.core.validation.measurements import measurement_handle
+from anonymization_pipeline.core.validation.handles import LEAK_SCAN, MEASUREMENT, handed_over
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, IdentifierDigests, leak_scan
 from anonymization_pipeline.core.validation.published_source import PublishedFrameSource  # noqa: F401 - defining it registers add_published_frame
 
 DOCS_SITE = "anonymization"
@@ -52,10 +52,11 @@ def expected_rows(policy: Policy, rows_in: int, suppressed_rows: int) -> int:
 
 
 def build_expectations(
-    policy: Policy, columns: list[str], rows: int, digest_handle: str | None, measurement: Measurement | None = None, measurement_id: str | None = None
+    policy: Policy, columns: list[str], rows: int, scan_handle: str | None, measurement: Measurement | None = None, measurement_id: str | None = None
 ) -> list:
     """The suite's expectations for a published table with `columns`: one per privacy criterion
-    of the measurement (registered under `measurement_id`)."""
+    of the measurement (handed over as `measurement_id`), one per column of the leak scan (handed
+    over as `scan_handle`)."""
     expectations: list = [
         gx.expectations.ExpectTableColumnsToMatchSet(column_set=expected_columns(policy), exact_match=True, result_format=COUNTS),
         gx.expectations.ExpectTableRowCountToEqual(value=rows, result_format=COUNTS),
@@ -67,9 +68,9 @@ def build_expectations(
                     column_list=policy.quasi_identifiers, criterion=criterion.section, measurement=measurement_id, result_format=COUNTS
                 )
             )
-    if digest_handle is not None:
+    if scan_handle is not None:
         for name in columns:
-            expectations.append(ExpectColumnValuesToNotContainRawIdentifiers(column=name, digest_set=digest_handle, result_format=COUNTS))
+            expectations.append(ExpectColumnValuesToNotContainRawIdentifiers(column=name, leak_scan=scan_handle, result_format=COUNTS))
     return expectations
 
 
@@ -142,12 +143,15 @@ def validate_published(
         .add_dataframe_asset(policy.dataset.name)
         .add_batch_definition_whole_dataframe("whole table")
     )
-    union = reduce(operator.or_, raw_identifier_digests.values(), IdentifierDigests()) if raw_identifier_digests else None
+    scan = None
+    if raw_identifier_digests:
+        union = reduce(operator.or_, raw_identifier_digests.values(), IdentifierDigests())
+        scan = leak_scan(frame, DigestSet(union, digest_key))
     if measurement is None and policy.privacy is not None:
         measurement = measure_published(frame, policy)
     with (
-        registered_digests(union, digest_key) if union is not None else nullcontext(None) as handle,
-        measurement_handle(measurement) if measurement is not None else nullcontext(None) as measured,
+        handed_over(LEAK_SCAN, scan) if scan is not None else nullcontext(None) as handle,
+        handed_over(MEASUREMENT, measurement) if measurement is not None else nullcontext(None) as measured,
     ):
         suite = context.suites.add(gx.ExpectationSuite(name=f"{policy.dataset.name}.publish"))
         rows = expected_rows(policy, rows_in, suppressed_rows)

@@ -14,7 +14,7 @@ from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialEr
 from anonymization_pipeline.core.policy import validate_policy
 from anonymization_pipeline.core.validation import identifier_digests, validate_published
 from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers
-from anonymization_pipeline.core.validation.identifier_digests import registered
+from anonymization_pipeline.core.validation.handles import LEAK_SCAN, handed_over, held_by
 
 KEY = b"validation-test-key-0123456789ab"
 RAW_EMAILS = pd.Series(["zebediah.quux@example.org", "ottoline.frump@example.net", "marmaduke.vell@example.com", "ysolde.prank@example.org"])
@@ -142,14 +142,17 @@ def test_digests_without_their_key_are_refused():
 
 
 def test_the_leak_check_fails_closed_outside_a_validation():
-    with pytest.raises(ConfigurationError, match="no digest set is registered"):
-        registered("digests-unknown")
+    with pytest.raises(ConfigurationError, match="no leak-scan is registered"):
+        held_by("leak-scan-unknown", LEAK_SCAN)
     context = gx.get_context(mode="ephemeral")
     batch = context.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("b").get_batch(
         batch_parameters={"dataframe": good_table()}
     )
-    result = batch.validate(ExpectColumnValuesToNotContainRawIdentifiers(column="email", digest_set="digests-unknown"))
+    result = batch.validate(ExpectColumnValuesToNotContainRawIdentifiers(column="email", leak_scan="leak-scan-unknown"))
     assert not result.success
+    with handed_over(LEAK_SCAN, {"age": {"rows_with_findings": 0}}) as handle:  # a scan that missed the column
+        assert not batch.validate(ExpectColumnValuesToNotContainRawIdentifiers(column="email", leak_scan=handle)).success
+        assert batch.validate(ExpectColumnValuesToNotContainRawIdentifiers(column="age", leak_scan=handle)).success
 
 
 def test_no_artefact_holds_a_raw_identifier_a_key_or_a_value_of_an_unsafe_row(tmp_path):
