@@ -1,9 +1,10 @@
 """Keyed digests of direct identifiers, so a leak check never has to keep the identifiers themselves.
 
 The pipeline digests the raw direct identifiers of the input with a secret key (SipHash-2-4, a
-keyed PRF, over whole Arrow columns): each whole value normalised with NFKC, trimmed and
-lower-cased; every number of 8 to 19 digits written in it, separators ignored (so a card or phone
-number hidden in free text, with other separators or in full-width digits, is still found, inside
+keyed PRF, over whole Arrow columns): each whole value normalised with NFKC, trimmed,
+lower-cased and with the digits of every script written in ASCII (`digit_folding`); every number
+of 8 to 19 digits written in it, separators ignored (so a card or phone number hidden in free
+text, with other separators or in full-width or Arabic-Indic digits, is still found, inside
 longer digit runs too); and the local part of an e-mail address. The key lives for one assessment only.
 The validation digests each published value the same way and counts what is in the sets.
 A raw number found inside a longer published number is weighed against chance (`coincidence`):
@@ -40,6 +41,7 @@ from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
 from anonymization_pipeline.core.operators.keyed_hash import distinct_values
 from anonymization_pipeline.core.threads import map_in_threads
+from anonymization_pipeline.core.validation.digit_folding import ascii_digits
 from anonymization_pipeline.core.validation.coincidence import chance_explains
 
 MIN_KEY_BYTES = 16
@@ -130,13 +132,14 @@ def _check_key(key: bytes) -> None:
 
 
 def normalised(values: pd.Series | pa.Array) -> pa.LargeStringArray:
-    """The form that is digested: text, NFKC, trimmed, lower-cased; missing values stay missing.
+    """The form that is digested: text, NFKC, trimmed, lower-cased, digits of every script in
+    ASCII; missing values stay missing.
 
-    >>> normalised(pd.Series([" Ann@X.org", None, "４１１１"])).to_pylist()
-    ['ann@x.org', None, '4111']
+    >>> normalised(pd.Series([" Ann@X.org", None, "４１１１", "٤١١١"])).to_pylist()
+    ['ann@x.org', None, '4111', '4111']
     """
     text = values if isinstance(values, pa.Array) else text_array(values)
-    return pc.utf8_lower(pc.utf8_trim_whitespace(pc.utf8_normalize(text, "NFKC")))
+    return ascii_digits(pc.utf8_lower(pc.utf8_trim_whitespace(pc.utf8_normalize(text, "NFKC"))))
 
 
 def keyed_hashes(text: pa.Array, key: bytes, purpose: str) -> np.ndarray:

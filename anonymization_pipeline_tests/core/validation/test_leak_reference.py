@@ -30,7 +30,10 @@ SEPARATORS = set(" -.()/+")
 
 
 def _normalised(value: str | None) -> str | None:
-    return None if value is None else unicodedata.normalize("NFKC", value).strip().lower()
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    return "".join(str(unicodedata.decimal(char)) if unicodedata.category(char) == "Nd" else char for char in text)
 
 
 def _identifying(text: str | None) -> bool:
@@ -104,6 +107,7 @@ _PIECES = st.one_of(
     st.sampled_from(["ann", "anna", "zeb.q@x.org", "Zebediah.Quux", "u_9f", "gcm:k:v1:", "9f", "x", "card", "É", "ß", "_", "@", "@example.org", ",", "  ", "-", ".", "(", ")", "/", "+", "%"]),
     st.text("0123456789", min_size=1, max_size=9),
     st.text("０１２３４５６７８９", min_size=1, max_size=5),
+    st.text("٠١٢٣٤٥٦٧٨٩०१२३४५६७८९", min_size=1, max_size=9),
     st.text("-. ()/+", min_size=1, max_size=2),
 )
 _VALUES = st.one_of(st.none(), st.lists(_PIECES, max_size=6).map("".join))
