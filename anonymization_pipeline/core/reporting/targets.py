@@ -14,7 +14,6 @@ from typing import Any
 
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.privacy.criteria import REGISTRY
-from anonymization_pipeline.core.risk.assessment import TOLERANCE
 
 
 CRITERION_CHECKS = {"k": "k_anonymity"}
@@ -26,7 +25,8 @@ class Target:
     """One target: `check` names its Dagster check, `description` states it as the policy does.
 
     A privacy criterion's verdict and value are the criterion registry's, as the assessment
-    recorded them (`risk.criteria`); a risk threshold reads its figure from the prosecutor model."""
+    recorded them (`risk.criteria`); a risk threshold reads its figure from the prosecutor model
+    and its verdict from the assessment's `threshold_verdicts`."""
 
     check: str
     description: str
@@ -50,8 +50,7 @@ class Target:
         if self.section is not None:
             result = self._criterion(risk_summary)
             return result is not None and bool(result["passed"])
-        achieved = self.achieved(risk_summary)
-        return achieved is not None and achieved <= self.limit + TOLERANCE
+        return (risk_summary.get("threshold_verdicts") or {}).get(self.figure) is True
 
 
 def _criterion_targets(policy: Policy) -> list[Target]:

@@ -9,6 +9,7 @@ and metadata as it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 
 from anonymization_pipeline.core.errors import InputDataError
 from anonymization_pipeline.core.io import describe_location, read_table
-from anonymization_pipeline.core.policy.model import Location, Policy
+from anonymization_pipeline.core.policy.model import Location, Policy, Risk
 from anonymization_pipeline.core.privacy.classes import PublishedClasses
 from anonymization_pipeline.core.privacy.closeness import DISTANCES
 from anonymization_pipeline.core.privacy.criteria import DistinctLDiversity, EntropyLDiversity, RecursiveCLDiversity
@@ -84,18 +85,25 @@ def _journalist(frame: pd.DataFrame, classes: PublishedClasses, policy: Policy) 
     return figures
 
 
+def threshold_verdicts(prosecutor: Mapping[str, float], risk: Risk) -> dict[str, bool]:
+    """Whether each prosecutor figure a risk threshold bounds (`highest_risk`, `average_risk`,
+    `records_at_risk`) is within its limit: judged here once, for the gate, the checks and the report."""
+    limits = {"highest_risk": risk.max_prosecutor_risk, "average_risk": risk.max_average_risk, "records_at_risk": risk.max_records_at_risk}
+    return {figure: bool(prosecutor[figure] <= limit + TOLERANCE) for figure, limit in limits.items()}
+
+
 def _failures(summary: dict, policy: Policy, measurement: Measurement, criteria: list[CriterionResult]) -> list[str]:
     """One line per unmet target; figures only."""
     failures = list(measurement.problems) + [result.unmet for result in criteria if result.unmet]
-    risk, prosecutor = policy.risk, summary["prosecutor"]
+    risk, prosecutor, met = policy.risk, summary["prosecutor"], summary["threshold_verdicts"]
     checks = (
-        ("highest prosecutor risk", prosecutor["highest_risk"], risk.max_prosecutor_risk),
-        ("average prosecutor risk", prosecutor["average_risk"], risk.max_average_risk),
-        (f"records at risk above {risk.record_risk_threshold:g}", prosecutor["records_at_risk"], risk.max_records_at_risk),
+        ("highest prosecutor risk", "highest_risk", risk.max_prosecutor_risk),
+        ("average prosecutor risk", "average_risk", risk.max_average_risk),
+        (f"records at risk above {risk.record_risk_threshold:g}", "records_at_risk", risk.max_records_at_risk),
     )
-    for label, achieved, limit in checks:
-        if achieved > limit + TOLERANCE:
-            failures.append(f"{label} is {achieved:.4g}; the policy allows {limit:g}")
+    for label, figure, limit in checks:
+        if not met[figure]:
+            failures.append(f"{label} is {prosecutor[figure]:.4g}; the policy allows {limit:g}")
     return failures
 
 
@@ -138,6 +146,7 @@ def judge_measurement(
     columns = policy.quasi_identifiers
     sizes = classes.sizes
     risk = policy.risk
+    prosecutor_risk_figures = prosecutor_risk(sizes, risk.record_risk_threshold)
     summary = {
         "quasi_identifiers": list(columns),
         "rows": rows,
@@ -155,7 +164,7 @@ def judge_measurement(
         "k_achieved": int(sizes.min()) if len(sizes) else None,
         "sensitive": _sensitive_figures(measurement, policy),
         "criteria": [result.model_dump() for result in criteria],
-        "prosecutor": prosecutor_risk(sizes, risk.record_risk_threshold),
+        "prosecutor": prosecutor_risk_figures,
         "journalist": _journalist(frame, classes, policy),
         "population_uniqueness": population_uniqueness(sizes, risk.sampling_fraction),
         "thresholds": {
@@ -164,6 +173,7 @@ def judge_measurement(
             "max_records_at_risk": risk.max_records_at_risk,
             "record_risk_threshold": risk.record_risk_threshold,
         },
+        "threshold_verdicts": threshold_verdicts(prosecutor_risk_figures, risk),
         "targets": policy.privacy.model_dump(mode="json", include={"k", *policy.privacy.attribute_criteria()}) if policy.privacy else {},
     }
     summary["marketer_success_rate"] = (

@@ -8,9 +8,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from anonymization_pipeline.core.datasets import ADULT_QUASI_IDENTIFIERS, adult_hierarchy_path, load_adult
 from anonymization_pipeline.core.policy import validate_policy
+from anonymization_pipeline.core.reporting.targets import policy_targets
 from anonymization_pipeline.core.risk import assess_risk
 from anonymization_pipeline_tests.core.risk.policies import small_policy
 
@@ -161,3 +164,26 @@ def test_adult_risk_after_the_reference_transformations(case, columns, levels, p
     assert summary["prosecutor"]["average_risk"] == pytest.approx(len(expected_sizes) / len(kept))
     if "l_diversity" in privacy:
         assert summary["sensitive"]["occupation"]["l_entropy"] >= 5
+
+
+@given(
+    st.lists(st.integers(1, 12), min_size=1, max_size=8),
+    st.sampled_from([0.05, 0.1, 0.2, 0.5, 1 / 3, 1.0]),
+    st.sampled_from([0.1, 0.2, 0.25, 1 / 3, 0.5]),
+    st.sampled_from([0.0, 0.1, 0.5, 0.9]),
+)
+def test_the_gate_the_checks_and_the_report_agree_on_every_risk_threshold(sizes, highest, average, at_risk):
+    """Limits equal to the achieved figures included: one verdict, recorded by the assessment."""
+    table = pd.DataFrame({"zip": np.repeat([f"{i:05d}" for i in range(len(sizes))], sizes), "sex": "F", "diagnosis": "flu"})
+    policy = small_policy(
+        ["zip", "sex"], ["diagnosis"],
+        risk={"max_prosecutor_risk": highest, "max_average_risk": average, "max_records_at_risk": at_risk, "record_risk_threshold": 0.2},
+    )
+    assessment = assess_risk(table, policy)
+    labels = {"highest_prosecutor_risk": "highest prosecutor risk", "average_prosecutor_risk": "average prosecutor risk", "records_at_risk": "records at risk above"}
+    thresholds = [target for target in policy_targets(policy) if target.section is None]
+    assert thresholds
+    for target in thresholds:
+        failed_at_gate = any(line.startswith(labels[target.check]) for line in assessment.failures)
+        assert target.met(assessment.summary) is not failed_at_gate
+        assert target.met(assessment.summary) is (target.achieved(assessment.summary) <= target.limit + 1e-12)
