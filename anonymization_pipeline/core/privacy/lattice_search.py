@@ -113,6 +113,7 @@ class _Search:
         base = base_classes(table)
         self.cache_levels = np.array([base.levels], dtype=np.int16).reshape(1, len(table.columns))
         self.cache: list[EquivalenceClasses] = [base]
+        self.cache_footprints: list[int] = [_footprint(base)]
 
     def run(self) -> SearchResult | None:
         size = len(self.lattice)
@@ -213,11 +214,17 @@ class _Search:
         usable = np.flatnonzero((self.cache_levels <= np.array(levels)).all(axis=1))
         source = min((self.cache[i] for i in usable), key=lambda c: c.count)
         classes = roll_up(self.table, source, levels)
-        budget = _CACHE_TUPLES * self.table.tuples
-        while len(self.cache) > 1 and sum(_footprint(c) for c in self.cache[1:]) + _footprint(classes) > budget:
-            del self.cache[1]
-            self.cache_levels = np.delete(self.cache_levels, 1, axis=0)
+        footprint, budget = _footprint(classes), _CACHE_TUPLES * self.table.tuples
+        evicted = 0
+        held = sum(self.cache_footprints[1:])
+        while evicted < len(self.cache) - 1 and held + footprint > budget:
+            evicted += 1
+            held -= self.cache_footprints[evicted]
+        if evicted:
+            del self.cache[1 : 1 + evicted], self.cache_footprints[1 : 1 + evicted]
+            self.cache_levels = np.delete(self.cache_levels, np.s_[1 : 1 + evicted], axis=0)
         self.cache.append(classes)
+        self.cache_footprints.append(footprint)
         self.cache_levels = np.vstack([self.cache_levels, np.array(levels, dtype=np.int16)])
         return classes
 
