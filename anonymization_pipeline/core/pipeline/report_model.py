@@ -70,6 +70,9 @@ class RiskSummary(_Report):
     criteria: list[CriterionResult] = Field(default_factory=list)
     sensitive: dict[str, dict[str, Any]]
     prosecutor: dict[str, Any]
+    threshold_verdicts: dict[str, bool] = Field(default_factory=dict)
+    """Per prosecutor figure a risk threshold bounds (`highest_risk`, `average_risk`,
+    `records_at_risk`): whether it is within the policy's limit, as the gate judged it."""
     attack: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
