@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -30,3 +31,26 @@ def test_an_error_in_any_call_is_raised_to_the_caller():
 def test_two_calls_run_at_the_same_time_when_two_cores_are_usable():
     both_started = threading.Barrier(2, timeout=10)
     assert map_in_threads(lambda item: both_started.wait() >= 0 and item, ["a", "b"]) == ["a", "b"]
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="one usable core: the work runs in the calling thread")
+def test_a_map_inside_a_worker_runs_in_that_worker_instead_of_nesting_pools():
+    outer = threading.get_ident()
+
+    def inner_threads(item: int) -> set[int]:
+        return set(map_in_threads(lambda _: threading.get_ident(), range(4)))
+
+    seen = map_in_threads(inner_threads, [0, 1])
+    assert all(len(threads) == 1 and outer not in threads for threads in seen)
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "expected"),
+    [("max 100000", None), ("150000 100000", 2), ("50000 100000", 1), ("400000 100000", 4), ("garbage", None)],
+)
+def test_a_cgroup_quota_caps_the_cores(tmp_path, cpu_max, expected):
+    quota = tmp_path / "cpu.max"
+    quota.write_text(cpu_max + "\n")
+    affinity = len(os.sched_getaffinity(0))
+    assert usable_cores(quota) == (affinity if expected is None else min(affinity, expected))
+    assert usable_cores(tmp_path / "missing") == affinity
