@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ def load_policy(path: str | Path) -> Policy:
     except OSError as error:
         raise PolicyError([f"{path}: cannot read the policy file ({error.strerror or type(error).__name__})"]) from None
     try:
-        document = _parsed(raw)
+        document = copy.deepcopy(_parsed(raw))
     except StrictYamlError as error:
         raise PolicyError([f"{path}: {error}"]) from None
     if not isinstance(document, dict):
@@ -44,8 +45,9 @@ def load_policy(path: str | Path) -> Policy:
 @lru_cache(maxsize=16)
 def _parsed(raw: bytes) -> Any:
     """The YAML document of a policy file's bytes, parsed once per process: a run loads its policy
-    once per stage (eleven times in a run of Adult), and strict parsing is most of a load. The
-    document is only read; validation, which checks that hierarchy files exist, runs every time."""
+    once per stage (eleven times in a run of Adult), and strict parsing is most of a load. Each
+    load validates a deep copy (a policy's lists are its own), so checks on the disk such as the
+    hierarchy files' existence run every time."""
     return load_strict_yaml(raw)
 
 

@@ -287,3 +287,11 @@ def test_a_policy_loaded_again_is_validated_again_though_its_text_is_parsed_once
     hierarchy.unlink()
     with pytest.raises(PolicyError, match="no hierarchy file at"):
         load_policy(path)
+
+
+def test_policies_loaded_from_the_same_file_share_no_list(tmp_path):
+    path = tmp_path / "policy.yaml"
+    document = minimal_policy(**{"fields.income": {"class": "sensitive", "method": "bucket", "params": {"edges": [0, 10, 100]}}})
+    path.write_text(yaml.safe_dump(document))
+    load_policy(path).fields["income"].params["edges"].append(1000)
+    assert load_policy(path).fields["income"].params["edges"] == [0, 10, 100]
