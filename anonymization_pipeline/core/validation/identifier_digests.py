@@ -2,7 +2,7 @@
 
 The pipeline digests the raw direct identifiers of the input with a secret key (SipHash-2-4, a
 keyed PRF, over whole Arrow columns): each whole value normalised with NFKC, trimmed,
-lower-cased and with the digits of every script written in ASCII (`digit_folding`); every number
+lower-cased and with the digits and dashes of every script written in ASCII (`number_folding`); every number
 of 8 to 19 digits written in it, separators ignored (so a card or phone number hidden in free
 text, with other separators or in full-width or Arabic-Indic digits, is still found, inside
 longer digit runs too); and the local part of an e-mail address. The key lives for one assessment only.
@@ -41,7 +41,7 @@ from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
 from anonymization_pipeline.core.operators.keyed_hash import distinct_values
 from anonymization_pipeline.core.threads import map_in_threads
-from anonymization_pipeline.core.validation.digit_folding import ascii_digits
+from anonymization_pipeline.core.validation.number_folding import ascii_number_characters
 from anonymization_pipeline.core.validation.coincidence import chance_explains
 
 MIN_KEY_BYTES = 16
@@ -51,12 +51,12 @@ SSN); shorter ones occur by coincidence, longer ones do not fit 64 bits (and are
 SHORT_NUMBER_DIGITS = 6
 """A number with fewer digits (an age, a count, a small auto-increment id) identifies no one."""
 COMMON_ROWS = 5
+"""A published value held by this many rows of its column does not single anyone out."""
 LOOKUP_CHUNK = 50_000
 """Distinct values looked up at a time: a value's lookups (its text as Python objects, its
 e-mail tokens, its windows) cost several times the value, and a column of a million ciphertexts
 held them all at once for 900 MB. Tallies of disjoint sets of values add up, so chunks are
 looked up on the usable cores at once."""
-"""A published value held by this many rows of its column does not single anyone out."""
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
@@ -132,14 +132,14 @@ def _check_key(key: bytes) -> None:
 
 
 def normalised(values: pd.Series | pa.Array) -> pa.LargeStringArray:
-    """The form that is digested: text, NFKC, trimmed, lower-cased, digits of every script in
-    ASCII; missing values stay missing.
+    """The form that is digested: text, NFKC, trimmed, lower-cased, digits and dashes of every
+    script in ASCII; missing values stay missing.
 
     >>> normalised(pd.Series([" Ann@X.org", None, "４１１１", "٤١١١"])).to_pylist()
     ['ann@x.org', None, '4111', '4111']
     """
     text = values if isinstance(values, pa.Array) else text_array(values)
-    return ascii_digits(pc.utf8_lower(pc.utf8_trim_whitespace(pc.utf8_normalize(text, "NFKC"))))
+    return ascii_number_characters(pc.utf8_lower(pc.utf8_trim_whitespace(pc.utf8_normalize(text, "NFKC"))))
 
 
 def keyed_hashes(text: pa.Array, key: bytes, purpose: str) -> np.ndarray:
@@ -484,13 +484,29 @@ def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
     return leak_counts(leak_tally(text, value_rows, digest_set), digest_set.digests.number_counts)
 
 
-def leak_scan(frame: pd.DataFrame, digest_set: DigestSet) -> dict[str, dict[str, int]]:
+@dataclass(frozen=True)
+class ScanFailure:
+    """A column the leak scan could not read: the type of the error, never its message (which
+    could quote a value). Its check fails; the other columns are still scanned and judged."""
+
+    error: str
+
+
+def leak_scan(frame: pd.DataFrame, digest_set: DigestSet) -> dict[str, dict[str, int] | ScanFailure]:
     """Per column of a published frame, the counts of its rows holding a raw identifier
-    (`leak_findings`); the columns are scanned on the usable cores at once.
+    (`leak_findings`), or why it could not be scanned; the columns are scanned on the usable
+    cores at once.
 
     >>> leak_scan(pd.DataFrame({"note": ["call ann"]}), DigestSet(identifier_digests(pd.Series(["ann"]), b"k" * 16), b"k" * 16))["note"]["rows_with_findings"]
     0
     """
     _check_key(digest_set.key)
+
+    def scanned(name: str) -> dict[str, int] | ScanFailure:
+        try:
+            return leak_findings(frame[name], digest_set)
+        except Exception as error:  # noqa: BLE001 - as Great Expectations does for a metric: this check fails, the rest run
+            return ScanFailure(type(error).__name__)
+
     columns = list(frame.columns)
-    return dict(zip(columns, map_in_threads(lambda name: leak_findings(frame[name], digest_set), columns)))
+    return dict(zip(columns, map_in_threads(scanned, columns)))

@@ -15,8 +15,9 @@ from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
 
-from anonymization_pipeline.core.errors import ConfigurationError
+from anonymization_pipeline.core.errors import ConfigurationError, InputDataError
 from anonymization_pipeline.core.validation.handles import LEAK_SCAN, MEASUREMENT, held_by
+from anonymization_pipeline.core.validation.identifier_digests import ScanFailure
 
 
 class PrivacyCriterionVerdict(TableMetricProvider):
@@ -46,4 +47,6 @@ class RawIdentifierMatches(TableMetricProvider):
         column = metric_value_kwargs["column"]
         if column not in scan:
             raise ConfigurationError(f"column '{column}' was not scanned for raw identifiers")
+        if isinstance(scan[column], ScanFailure):
+            raise InputDataError(f"column '{column}' could not be scanned for raw identifiers ({scan[column].error})")
         return scan[column]

@@ -88,6 +88,13 @@ def _statistics(result: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return figures
 
 
+def _raised(exception_info: dict[str, Any]) -> bool:
+    """Whether an expectation's check raised: GX reports an expectation's own error at the top of
+    `exception_info` and a metric's error under the metric's id."""
+    nested = (info for info in exception_info.values() if isinstance(info, dict))
+    return bool(exception_info.get("raised_exception")) or any(bool(info.get("raised_exception")) for info in nested)
+
+
 def _criterion(configuration: dict[str, Any]) -> str | None:
     return configuration.get("kwargs", {}).get("criterion")
 
@@ -170,7 +177,7 @@ def validate_published(
                 "columns": _columns(configuration),
                 "success": bool(result.success),
                 "statistics": _statistics(described.get("result") or {}),
-                "raised_exception": bool((described.get("exception_info") or {}).get("raised_exception")),
+                "raised_exception": _raised(described.get("exception_info") or {}),
             }
         )
     docs_index = None

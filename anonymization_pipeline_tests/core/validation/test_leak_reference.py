@@ -33,7 +33,15 @@ def _normalised(value: str | None) -> str | None:
     if value is None:
         return None
     text = unicodedata.normalize("NFKC", value).strip().lower()
-    return "".join(str(unicodedata.decimal(char)) if unicodedata.category(char) == "Nd" else char for char in text)
+    return "".join(_ascii_number_character(char) for char in text)
+
+
+def _ascii_number_character(char: str) -> str:
+    if unicodedata.category(char) == "Nd":
+        return str(unicodedata.decimal(char))
+    if unicodedata.category(char) == "Pd":
+        return "-"
+    return {"\u2212": "-", "\u066b": ".", "\u066c": ","}.get(char, char)
 
 
 def _identifying(text: str | None) -> bool:
@@ -108,6 +116,7 @@ _PIECES = st.one_of(
     st.text("0123456789", min_size=1, max_size=9),
     st.text("０１２３４５６７８９", min_size=1, max_size=5),
     st.text("٠١٢٣٤٥٦٧٨٩०१२३४५६७८९", min_size=1, max_size=9),
+    st.sampled_from(["\u2013", "\u2212", "\u066c", "\u066b", "\u2010"]),
     st.text("-. ()/+", min_size=1, max_size=2),
 )
 _VALUES = st.one_of(st.none(), st.lists(_PIECES, max_size=6).map("".join))

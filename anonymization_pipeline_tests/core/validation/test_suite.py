@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from anonymization_pipeline.core.validation import identifier_digests, validate_
 from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers
 from anonymization_pipeline.core.validation.handles import LEAK_SCAN, handed_over, held_by
 
+identifier_digests_module = importlib.import_module("anonymization_pipeline.core.validation.identifier_digests")
 KEY = b"validation-test-key-0123456789ab"
 RAW_EMAILS = pd.Series(["zebediah.quux@example.org", "ottoline.frump@example.net", "marmaduke.vell@example.com", "ysolde.prank@example.org"])
 POLICY = validate_policy(
@@ -202,3 +204,19 @@ def test_the_published_frame_is_not_hashed_cell_by_cell(monkeypatch):
     outcome = run(good_table())
     assert outcome.passed and outcome_of(outcome, "expect_table_row_count_to_equal")["success"]
     assert not outcome_of(run(good_table().head(3)), "expect_table_row_count_to_equal")["success"]
+
+
+def test_a_column_the_leak_scan_cannot_read_fails_its_check_and_the_others_are_still_judged(monkeypatch):
+    real = identifier_digests_module.leak_findings
+
+    def unreadable_age(column: pd.Series, digest_set):
+        if column.name == "age":
+            raise TypeError("unhashable value Q-SECRET-AGE")
+        return real(column, digest_set)
+
+    monkeypatch.setattr(identifier_digests_module, "leak_findings", unreadable_age)
+    outcome = run(good_table())
+    age = outcome_of(outcome, "expect_column_values_to_not_contain_raw_identifiers", "age")
+    assert not outcome.passed and not age["success"] and age["raised_exception"]
+    assert outcome_of(outcome, "expect_column_values_to_not_contain_raw_identifiers", "email")["success"]
+    assert "Q-SECRET-AGE" not in json.dumps(outcome.results)
