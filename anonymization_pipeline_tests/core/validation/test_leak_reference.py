@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from scipy.stats import poisson
 
 from anonymization_pipeline.core.validation.coincidence import ALPHA
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, IdentifierDigests, identifier_digests, leak_findings
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, IdentifierDigests, identifier_digests, leak_findings, leak_scan
 
 identifier_digests_module = importlib.import_module("anonymization_pipeline.core.validation.identifier_digests")
 KEY = os.urandom(32)
@@ -159,3 +159,18 @@ def test_the_fast_leak_check_agrees_with_the_reference_where_chance_explains_mat
         assert leak_findings(pd.Series(published, dtype=object), digest_set) == expected
         with mock.patch.object(identifier_digests_module, "LOOKUP_CHUNK", 250):  # windows and matches summed over chunks
             assert leak_findings(pd.Series(published, dtype=object), digest_set) == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_tables())
+def test_the_scan_of_a_frame_agrees_with_the_reference_column_by_column(table):
+    """All columns' chunks are looked up in one map; each column's counts must still be its own."""
+    published, raw_columns = table
+    union = IdentifierDigests()
+    for column in raw_columns:
+        union = union | identifier_digests(pd.Series(column, dtype=object), KEY)
+    prefixed = [None if value is None else f"id {value}" for value in published]
+    frame = pd.DataFrame({"plain": pd.Series(published, dtype=object), "prefixed": pd.Series(prefixed, dtype=object)})
+    expected = {"plain": _reference(published, raw_columns), "prefixed": _reference(prefixed, raw_columns)}
+    with mock.patch.object(identifier_digests_module, "LOOKUP_CHUNK", 2):
+        assert leak_scan(frame, DigestSet(union, KEY)) == expected
