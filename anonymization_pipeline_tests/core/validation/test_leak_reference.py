@@ -133,13 +133,18 @@ def _tables(draw) -> tuple[list[str | None], list[list[str | None]]]:
     return published + repeated, raw_columns
 
 
+def _digests_of(raw_columns: list[list[str | None]]) -> IdentifierDigests:
+    union = IdentifierDigests()
+    for column in raw_columns:
+        union = union | identifier_digests(pd.Series(column, dtype=object), KEY)
+    return union
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_tables())
 def test_the_fast_leak_check_agrees_with_a_per_value_reference(table):
     published, raw_columns = table
-    union = IdentifierDigests()
-    for column in raw_columns:
-        union = union | identifier_digests(pd.Series(column, dtype=object), KEY)
+    union = _digests_of(raw_columns)
     expected = _reference(published, raw_columns)
     assert leak_findings(pd.Series(published, dtype=object), DigestSet(union, KEY)) == expected
     with mock.patch.object(identifier_digests_module, "LOOKUP_CHUNK", 3):  # values looked up three at a time
@@ -166,9 +171,7 @@ def test_the_fast_leak_check_agrees_with_the_reference_where_chance_explains_mat
 def test_the_scan_of_a_frame_agrees_with_the_reference_column_by_column(table):
     """All columns' chunks are looked up in one map; each column's counts must still be its own."""
     published, raw_columns = table
-    union = IdentifierDigests()
-    for column in raw_columns:
-        union = union | identifier_digests(pd.Series(column, dtype=object), KEY)
+    union = _digests_of(raw_columns)
     prefixed = [None if value is None else f"id {value}" for value in published]
     frame = pd.DataFrame({"plain": pd.Series(published, dtype=object), "prefixed": pd.Series(prefixed, dtype=object)})
     expected = {"plain": _reference(published, raw_columns), "prefixed": _reference(prefixed, raw_columns)}
