@@ -22,7 +22,8 @@ from anonymization_pipeline.core.datasets import generate_users
 from anonymization_pipeline.core.keys import KeyProvider
 from anonymization_pipeline.core.operators import OperatorContext, get_operator
 from anonymization_pipeline.core.operators.keyed_hash import HMAC_SHA256, distinct_values, keyed_digests
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests, leak_findings, normalised
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests, normalised
+from anonymization_pipeline.core.validation.leak_scan import leak_findings
 
 IDENTIFIERS = ["user_id", "full_name", "email", "phone", "ssn", "credit_card", "ip_address"]
 PROTECTION = {

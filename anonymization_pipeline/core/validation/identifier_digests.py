@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -41,7 +39,6 @@ from anonymization_pipeline.core.errors import KeyMaterialError
 from anonymization_pipeline.core.operators.arrow_text import byte_layout
 from anonymization_pipeline.core.operators.columns import text_array
 from anonymization_pipeline.core.operators.keyed_hash import distinct_values
-from anonymization_pipeline.core.threads import map_in_threads
 from anonymization_pipeline.core.validation.number_folding import ascii_number_characters
 from anonymization_pipeline.core.validation.coincidence import chance_explains
 
@@ -53,11 +50,6 @@ SHORT_NUMBER_DIGITS = 6
 """A number with fewer digits (an age, a count, a small auto-increment id) identifies no one."""
 COMMON_ROWS = 5
 """A published value held by this many rows of its column does not single anyone out."""
-LOOKUP_CHUNK = 50_000
-"""Distinct values looked up at a time: a value's lookups (its text as Python objects, its
-e-mail tokens, its windows) cost several times the value, and a column of a million ciphertexts
-held them all at once for 900 MB. Tallies of disjoint sets of values add up, so chunks are
-looked up on the usable cores at once."""
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
@@ -74,7 +66,6 @@ published value is compared with, on either engine."""
 WHOLE_MATCH, LOCAL_PART_MATCH, EXACT_NUMBER_MATCH = 1, 2, 4
 """Bits of a value's match mask; above them one bit per number length for a raw number of that
 length inside a longer number of the value (`window_bit`), which chance may explain."""
-Result = TypeVar("Result")
 _NO_HASHES = np.zeros(0, np.uint64)
 _NO_HASHES.setflags(write=False)  # the shared default of every empty digest set
 
@@ -128,7 +119,7 @@ class DigestSet:
     key: bytes = field(repr=False)
 
 
-def _check_key(key: bytes) -> None:
+def check_key(key: bytes) -> None:
     if not isinstance(key, bytes) or len(key) < MIN_KEY_BYTES:
         raise KeyMaterialError(f"the digest key must be at least {MIN_KEY_BYTES} random bytes")
 
@@ -157,7 +148,7 @@ def value_digests(values: pd.Series, key: bytes) -> np.ndarray:
     >>> value_digests(pd.Series(["a", "A "]), b"k" * 16).tolist() == value_digests(pd.Series(["a", "a"]), b"k" * 16).tolist()
     True
     """
-    _check_key(key)
+    check_key(key)
     return keyed_hashes(normalised(values), key, WHOLE)
 
 
@@ -329,7 +320,7 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     >>> len(digests.values), len(digests.local_parts)
     (1, 0)
     """
-    _check_key(key)
+    check_key(key)
     text = normalised(distinct_values(text_array(values))[0])
     text = text.filter(pa.array(identifying(text)))
     numbers = _Numbers.of(text).whole()
@@ -435,37 +426,6 @@ class LeakTally:
     window_matches: np.ndarray = field(default_factory=lambda: np.zeros(len(NUMBER_LENGTHS), np.int64))
 
 
-@dataclass(frozen=True)
-class CheckedValues:
-    """A published column's distinct normalised values that are looked up (those that could
-    identify someone, `checked`), the rows holding each, and how many rows the column has."""
-
-    text: pa.Array
-    held: np.ndarray
-    rows: int
-
-    @classmethod
-    def of(cls, column: pd.Series) -> CheckedValues:
-        text, value_rows = distinct_normalised(column)
-        wanted = checked(text, value_rows)
-        return cls(text.filter(pa.array(wanted)), value_rows[wanted], int(value_rows.sum()))
-
-    def chunks(self) -> list[pa.Array]:
-        """The values, `LOOKUP_CHUNK` at a time, each looked up alone (`identifier_matches`)."""
-        return [self.text.slice(start, LOOKUP_CHUNK) for start in range(0, len(self.text), LOOKUP_CHUNK)]
-
-    def tally(self, matches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> LeakTally:
-        """The column's tally from what each of its chunks holds, in order: rows are summed per
-        match mask, windows and window matches per number length."""
-        masks = np.concatenate([np.zeros(0, np.int64), *(chunk_masks for chunk_masks, _, _ in matches)])
-        windows = sum((chunk_windows for _, chunk_windows, _ in matches), np.zeros(len(NUMBER_LENGTHS), np.int64))
-        window_matches = sum((chunk_matches for _, _, chunk_matches in matches), np.zeros(len(NUMBER_LENGTHS), np.int64))
-        found = masks != 0
-        kinds, kind_of = np.unique(masks[found], return_inverse=True)
-        rows = np.bincount(kind_of, weights=self.held[found], minlength=kinds.size).astype(np.int64)
-        return LeakTally(self.rows, int(self.held.sum()), dict(zip(kinds.tolist(), rows.tolist())), windows, window_matches)
-
-
 def leak_counts(tally: LeakTally, raw_numbers: Mapping[int, int]) -> dict[str, int]:
     """The counts a leak check reports from a tally: rows holding a raw identifier whole, one of
     its numbers, one of its e-mail local parts, any of these (`rows_with_findings`), and rows
@@ -491,56 +451,3 @@ def leak_counts(tally: LeakTally, raw_numbers: Mapping[int, int]) -> dict[str, i
         "rows_with_findings": int(rows[findings].sum()),
         "rows_with_chance_number_matches": int(rows[~findings].sum()),
     }
-
-
-def leak_findings(column: pd.Series, digest_set: DigestSet) -> dict[str, int]:
-    """Counts of a published column's rows holding a raw identifier (`leak_counts`); values that
-    identify no one are left out and counted. Each distinct value is checked once and counts for
-    the rows that hold it; chunks of values are looked up on the usable cores at once."""
-    values = CheckedValues.of(column)
-    matches = map_in_threads(partial(identifier_matches, digest_set=digest_set), values.chunks())
-    return leak_counts(values.tally(matches), digest_set.digests.number_counts)
-
-
-@dataclass(frozen=True)
-class ScanFailure:
-    """A column the leak scan could not read: the type of the error, never its message (which
-    could quote a value). Its check fails; the other columns are still scanned and judged."""
-
-    error: str
-
-
-def leak_scan(frame: pd.DataFrame, digest_set: DigestSet) -> dict[str, dict[str, int] | ScanFailure]:
-    """Per column of a published frame, the counts of its rows holding a raw identifier (as
-    `leak_findings` counts them), or why it could not be scanned. The columns' distinct values
-    are found a column per thread, then the chunks of every column are looked up in one map on
-    the usable cores, so one column of a million ciphertexts does not leave a core idle.
-
-    >>> leak_scan(pd.DataFrame({"note": ["call ann"]}), DigestSet(identifier_digests(pd.Series(["ann"]), b"k" * 16), b"k" * 16))["note"]["rows_with_findings"]
-    0
-    """
-    _check_key(digest_set.key)
-    columns = list(frame.columns)
-    prepared = dict(zip(columns, map_in_threads(lambda name: _guarded(CheckedValues.of, frame[name]), columns)))
-    readable = [name for name in columns if isinstance(prepared[name], CheckedValues)]
-    work = [(name, chunk) for name in readable for chunk in prepared[name].chunks()]
-    looked_up = map_in_threads(lambda item: _guarded(identifier_matches, item[1], digest_set), work)
-    matches: dict[str, list] = {name: [] for name in readable}
-    for (name, _), found in zip(work, looked_up):
-        matches[name].append(found)
-    scan: dict[str, dict[str, int] | ScanFailure] = {}
-    for name in columns:
-        failure = next((m for m in matches.get(name, []) if isinstance(m, ScanFailure)), prepared[name])
-        if isinstance(failure, ScanFailure):
-            scan[name] = failure
-        else:
-            scan[name] = leak_counts(prepared[name].tally(matches[name]), digest_set.digests.number_counts)
-    return scan
-
-
-def _guarded(function: Callable[..., Result], *arguments: object) -> Result | ScanFailure:
-    """`function(*arguments)`, or the type of what it raised: one column's check fails, the rest run."""
-    try:
-        return function(*arguments)
-    except Exception as error:  # noqa: BLE001 - as Great Expectations does for a metric: this check fails, the rest run
-        return ScanFailure(type(error).__name__)

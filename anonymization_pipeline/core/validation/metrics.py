@@ -17,7 +17,7 @@ from great_expectations.expectations.metrics.table_metric_provider import TableM
 
 from anonymization_pipeline.core.errors import ConfigurationError, InputDataError
 from anonymization_pipeline.core.validation.handles import LEAK_SCAN, MEASUREMENT, held_by
-from anonymization_pipeline.core.validation.identifier_digests import ScanFailure
+from anonymization_pipeline.core.validation.leak_scan import ScanFailure
 
 
 class PrivacyCriterionVerdict(TableMetricProvider):

@@ -23,7 +23,8 @@ from anonymization_pipeline.core.policy.model import Policy
 from anonymization_pipeline.core.privacy.measurement import Measurement, measure_published
 from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers, ExpectPrivacyCriterion
 from anonymization_pipeline.core.validation.handles import LEAK_SCAN, MEASUREMENT, handed_over
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, IdentifierDigests, leak_scan
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, IdentifierDigests
+from anonymization_pipeline.core.validation.leak_scan import leak_scan
 from anonymization_pipeline.core.validation.published_source import PublishedFrameSource  # noqa: F401 - defining it registers add_published_frame
 
 DOCS_SITE = "anonymization"

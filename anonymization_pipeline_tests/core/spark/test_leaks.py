@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from anonymization_pipeline.core.spark.leaks import raw_identifier_matches
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests, leak_findings
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests
+from anonymization_pipeline.core.validation.leak_scan import leak_findings
 
 
 def _tables(rows: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

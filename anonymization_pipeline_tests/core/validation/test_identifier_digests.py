@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests, leak_findings
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests
+from anonymization_pipeline.core.validation.leak_scan import leak_findings
 
 KEY = os.urandom(32)
 

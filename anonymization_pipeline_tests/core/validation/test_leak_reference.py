@@ -8,7 +8,6 @@ chance bound is restated with SciPy's Poisson distribution as the oracle of the 
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import unicodedata
@@ -22,9 +21,10 @@ from hypothesis import strategies as st
 from scipy.stats import poisson
 
 from anonymization_pipeline.core.validation.coincidence import ALPHA
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, IdentifierDigests, identifier_digests, leak_findings, leak_scan
+from anonymization_pipeline.core.validation import leak_scan as leak_scan_module
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, IdentifierDigests, identifier_digests
+from anonymization_pipeline.core.validation.leak_scan import leak_findings, leak_scan
 
-identifier_digests_module = importlib.import_module("anonymization_pipeline.core.validation.identifier_digests")
 KEY = os.urandom(32)
 SEPARATORS = set(" -.()/+")
 
@@ -147,7 +147,7 @@ def test_the_fast_leak_check_agrees_with_a_per_value_reference(table):
     union = _digests_of(raw_columns)
     expected = _reference(published, raw_columns)
     assert leak_findings(pd.Series(published, dtype=object), DigestSet(union, KEY)) == expected
-    with mock.patch.object(identifier_digests_module, "LOOKUP_CHUNK", 3):  # values looked up three at a time
+    with mock.patch.object(leak_scan_module, "LOOKUP_CHUNK", 3):  # values looked up three at a time
         assert leak_findings(pd.Series(published, dtype=object), DigestSet(union, KEY)) == expected
 
 
@@ -162,7 +162,7 @@ def test_the_fast_leak_check_agrees_with_the_reference_where_chance_explains_mat
         expected = _reference(published, [raw])
         digest_set = DigestSet(identifier_digests(pd.Series(raw), KEY), KEY)
         assert leak_findings(pd.Series(published, dtype=object), digest_set) == expected
-        with mock.patch.object(identifier_digests_module, "LOOKUP_CHUNK", 250):  # windows and matches summed over chunks
+        with mock.patch.object(leak_scan_module, "LOOKUP_CHUNK", 250):  # windows and matches summed over chunks
             assert leak_findings(pd.Series(published, dtype=object), digest_set) == expected
 
 
@@ -175,5 +175,5 @@ def test_the_scan_of_a_frame_agrees_with_the_reference_column_by_column(table):
     prefixed = [None if value is None else f"id {value}" for value in published]
     frame = pd.DataFrame({"plain": pd.Series(published, dtype=object), "prefixed": pd.Series(prefixed, dtype=object)})
     expected = {"plain": _reference(published, raw_columns), "prefixed": _reference(prefixed, raw_columns)}
-    with mock.patch.object(identifier_digests_module, "LOOKUP_CHUNK", 2):
+    with mock.patch.object(leak_scan_module, "LOOKUP_CHUNK", 2):
         assert leak_scan(frame, DigestSet(union, KEY)) == expected

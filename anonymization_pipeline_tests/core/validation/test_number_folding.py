@@ -10,7 +10,8 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests, leak_findings
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests
+from anonymization_pipeline.core.validation.leak_scan import leak_findings
 from anonymization_pipeline.core.validation.number_folding import LAST_PLANE_WITH_DIGITS, ascii_number_characters
 
 KEY = b"number-folding-test-key-0123456789"

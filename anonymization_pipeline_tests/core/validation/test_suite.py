@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 from pathlib import Path
 
@@ -15,9 +14,9 @@ from anonymization_pipeline.core.errors import ConfigurationError, KeyMaterialEr
 from anonymization_pipeline.core.policy import validate_policy
 from anonymization_pipeline.core.validation import identifier_digests, validate_published
 from anonymization_pipeline.core.validation.expectations import ExpectColumnValuesToNotContainRawIdentifiers
+from anonymization_pipeline.core.validation import leak_scan as leak_scan_module
 from anonymization_pipeline.core.validation.handles import LEAK_SCAN, handed_over, held_by
 
-identifier_digests_module = importlib.import_module("anonymization_pipeline.core.validation.identifier_digests")
 KEY = b"validation-test-key-0123456789ab"
 RAW_EMAILS = pd.Series(["zebediah.quux@example.org", "ottoline.frump@example.net", "marmaduke.vell@example.com", "ysolde.prank@example.org"])
 POLICY = validate_policy(
@@ -207,14 +206,14 @@ def test_the_published_frame_is_not_hashed_cell_by_cell(monkeypatch):
 
 
 def test_a_column_the_leak_scan_cannot_read_fails_its_check_and_the_others_are_still_judged(monkeypatch):
-    real = identifier_digests_module.distinct_normalised
+    real = leak_scan_module.distinct_normalised
 
     def unreadable_age(column: pd.Series):
         if column.name == "age":
             raise TypeError("unhashable value Q-SECRET-AGE")
         return real(column)
 
-    monkeypatch.setattr(identifier_digests_module, "distinct_normalised", unreadable_age)
+    monkeypatch.setattr(leak_scan_module, "distinct_normalised", unreadable_age)
     outcome = run(good_table())
     age = outcome_of(outcome, "expect_column_values_to_not_contain_raw_identifiers", "age")
     assert not outcome.passed and not age["success"] and age["raised_exception"]
