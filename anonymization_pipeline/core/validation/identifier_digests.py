@@ -58,6 +58,7 @@ _MAY_HOLD_NUMBER = rf"(?:^|[^A-Za-z0-9])[0-9](?:[ \-.()/+]*[0-9]){{{MIN_NUMBER_D
 """Matched by every value holding a number of at least 8 digits that touches no letter: its first
 digit follows no letter or digit, and separators alone stand between its digits (a superset:
 `_Numbers` then decides exactly)."""
+_ONLY_DIGITS_AND_SEPARATORS = r"^[0-9 \-.()/+]+$"
 _IS_DIGIT = (np.arange(256) >= ord("0")) & (np.arange(256) <= ord("9"))
 NUMBER_LENGTHS = range(MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS + 1)
 KIND_WHOLE, KIND_LOCAL_PART = 0, 1
@@ -231,7 +232,7 @@ class _Numbers:
         first_window = np.cumsum(per_run) - per_run
         starts = np.repeat(self.run_start[eligible] - first_window, per_run) + np.arange(total)
         inside = np.repeat(self.run_length[eligible] > length, per_run)
-        return self._values_at(starts, length), np.repeat(self.run_row[eligible], per_run), inside
+        return digit_values(self.digits, starts, length), np.repeat(self.run_row[eligible], per_run), inside
 
     def whole(self) -> dict[int, np.ndarray]:
         """Each length from 8 to 19 digits, and the numbers of exactly that length."""
@@ -240,14 +241,16 @@ class _Numbers:
             if length > MAX_NUMBER_DIGITS:
                 continue
             starts = self.run_start[(self.run_length == length) & ~self.word]
-            found[int(length)] = self._values_at(starts, int(length))
+            found[int(length)] = digit_values(self.digits, starts, int(length))
         return found
 
-    def _values_at(self, starts: np.ndarray, length: int) -> np.ndarray:
-        values = np.zeros(starts.size, np.uint64)
-        for position in range(length):
-            values = values * np.uint64(10) + self.digits[starts + position]
-        return values
+
+def digit_values(digits: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    """The integers written by `length` digits (values 0-9) of `digits` from each of `starts`."""
+    values = np.zeros(starts.size, np.uint64)
+    for position in range(length):
+        values = values * np.uint64(10) + digits[starts + position]
+    return values
 
 
 def distinct_sorted(*arrays: np.ndarray) -> np.ndarray:
@@ -312,6 +315,30 @@ def local_part_tokens(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return flat.filter(long_enough), rows[long_enough.to_numpy(zero_copy_only=False)]
 
 
+def whole_numbers(text: pa.Array) -> dict[int, np.ndarray]:
+    """Each length from 8 to 19 digits, and the numbers of exactly that length written in `text`
+    (`_Numbers.whole`). A value of digits and separators alone, as raw phone, card and SSN columns
+    are, holds one number, its digits, read straight from the bytes; only the other values go
+    through `_Numbers`, which finds where numbers start and end.
+
+    >>> {length: values.tolist() for length, values in whole_numbers(pa.array(["(555) 010-9999", "id 12345678", "x"])).items()}
+    {8: [12345678], 10: [5550109999]}
+    """
+    plain = pc.fill_null(pc.match_substring_regex(text, _ONLY_DIGITS_AND_SEPARATORS), False)
+    found = _Numbers.of(text.filter(pc.invert(plain))).whole()
+    data, offsets = byte_layout(text.filter(plain))
+    if data.size == 0:
+        return found
+    is_digit = _IS_DIGIT[data]
+    digits = data[is_digit] - np.uint8(ord("0"))
+    counts = np.add.reduceat(is_digit, offsets[:-1], dtype=np.int64)  # no value is empty: `+` in the pattern
+    starts = np.cumsum(counts) - counts
+    for length in np.unique(counts[(counts >= MIN_NUMBER_DIGITS) & (counts <= MAX_NUMBER_DIGITS)]).tolist():
+        parsed = digit_values(digits, starts[counts == length], length)
+        found[length] = np.concatenate([found.get(length, np.zeros(0, np.uint64)), parsed])
+    return dict(sorted(found.items()))
+
+
 def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     """Digests of the raw identifiers of a column that could identify someone, to keep instead
     of the identifiers.
@@ -323,7 +350,7 @@ def identifier_digests(values: pd.Series, key: bytes) -> IdentifierDigests:
     check_key(key)
     text = normalised(distinct_values(text_array(values))[0])
     text = text.filter(pa.array(identifying(text)))
-    numbers = _Numbers.of(text).whole()
+    numbers = whole_numbers(text)
     at = pc.split_pattern(text, "@", max_splits=1, reverse=True)
     emails = pc.equal(pc.list_value_length(at), 2)
     local = pc.list_element(at.filter(emails), 0)

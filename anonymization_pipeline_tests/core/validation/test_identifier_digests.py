@@ -3,17 +3,20 @@ and raw numbers that long random digit strings hold by chance do not refuse a re
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests
+from anonymization_pipeline.core.validation.identifier_digests import DigestSet, identifier_digests, whole_numbers
 from anonymization_pipeline.core.validation.leak_scan import leak_findings
 
+identifier_digests_module = importlib.import_module("anonymization_pipeline.core.validation.identifier_digests")
 KEY = os.urandom(32)
 
 
@@ -139,3 +142,12 @@ def test_an_ssn_inside_a_longer_number_is_found_when_raw_numbers_are_sparse():
 def test_the_distinct_raw_numbers_of_each_length_are_counted_once_across_columns():
     union = identifier_digests(pd.Series(["123-45-6789", "+1 419 565 5929"]), KEY) | identifier_digests(pd.Series(["123456789"]), KEY)
     assert union.number_counts == {9: 1, 11: 1}
+
+
+@given(st.lists(st.text("0123456789 -.()/+x", max_size=24) | st.sampled_from(["", "555 010 9999", "4111-1111-1111-1111"]), max_size=40))
+def test_numbers_read_straight_from_plain_values_are_those_found_byte_by_byte(values):
+    text = pa.array(values, pa.large_string())
+    fast, generic = whole_numbers(text), identifier_digests_module._Numbers.of(text).whole()
+    assert sorted(fast) == sorted(generic)
+    for length, numbers in generic.items():
+        assert sorted(fast[length].tolist()) == sorted(numbers.tolist())
