@@ -93,6 +93,7 @@ def leak_scan(frame: pd.DataFrame, digest_set: DigestSet) -> dict[str, dict[str,
     are found a column per thread, then the chunks of every column are looked up in one map on
     the usable cores, so one column of a million ciphertexts does not leave a core idle.
 
+    >>> from anonymization_pipeline.core.validation.identifier_digests import identifier_digests
     >>> leak_scan(pd.DataFrame({"note": ["call ann"]}), DigestSet(identifier_digests(pd.Series(["ann"]), b"k" * 16), b"k" * 16))["note"]["rows_with_findings"]
     0
     """
