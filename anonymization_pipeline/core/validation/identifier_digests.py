@@ -338,7 +338,7 @@ def whole_numbers(text: pa.Array) -> dict[int, np.ndarray]:
         return found
     is_digit = _IS_DIGIT[data]
     digits = data[is_digit] - np.uint8(ord("0"))
-    counts = np.add.reduceat(is_digit, offsets[:-1], dtype=np.int64)  # no value is empty: `+` in the pattern
+    counts = np.diff(offsets) - np.diff(np.searchsorted(np.flatnonzero(~is_digit), offsets))  # bytes - separators
     starts = np.cumsum(counts) - counts
     for length in np.unique(counts[(counts >= MIN_NUMBER_DIGITS) & (counts <= MAX_NUMBER_DIGITS)]).tolist():
         parsed = digit_values(digits, starts[counts == length], length)
