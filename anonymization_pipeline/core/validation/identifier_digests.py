@@ -53,12 +53,15 @@ COMMON_ROWS = 5
 MIN_LOCAL_PART = 4
 _NOT_IN_LOCAL_PART = r"[^a-z0-9._%+\-]+"
 WHOLE, DIGIT_RUNS, LOCAL_PARTS = "whole", "digit-runs", "local-parts"
-_IS_SEPARATOR = np.isin(np.arange(256), np.frombuffer(b" -.()/+", dtype=np.uint8))
-_MAY_HOLD_NUMBER = rf"(?:^|[^A-Za-z0-9])[0-9](?:[ \-.()/+]*[0-9]){{{MIN_NUMBER_DIGITS - 1}}}"
+_SEPARATORS = " -.()/+"
+"""What may stand between the digits of one number: it is read as if they were not there."""
+_IS_SEPARATOR = np.isin(np.arange(256), np.frombuffer(_SEPARATORS.encode(), dtype=np.uint8))
+_SEPARATOR_CLASS = _SEPARATORS.replace("-", "\\-")
+_MAY_HOLD_NUMBER = rf"(?:^|[^A-Za-z0-9])[0-9](?:[{_SEPARATOR_CLASS}]*[0-9]){{{MIN_NUMBER_DIGITS - 1}}}"
 """Matched by every value holding a number of at least 8 digits that touches no letter: its first
 digit follows no letter or digit, and separators alone stand between its digits (a superset:
 `_Numbers` then decides exactly)."""
-_ONLY_DIGITS_AND_SEPARATORS = r"^[0-9 \-.()/+]+$"
+_ONLY_DIGITS_AND_SEPARATORS = rf"^[0-9{_SEPARATOR_CLASS}]+$"
 _IS_DIGIT = (np.arange(256) >= ord("0")) & (np.arange(256) <= ord("9"))
 NUMBER_LENGTHS = range(MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS + 1)
 KIND_WHOLE, KIND_LOCAL_PART = 0, 1
