@@ -14,6 +14,7 @@ from typing import Any
 
 from anonymization_pipeline.core.policy import Policy
 from anonymization_pipeline.core.privacy.criteria import REGISTRY
+from anonymization_pipeline.core.risk.assessment import THRESHOLD_SETTINGS
 
 
 CRITERION_CHECKS = {"k": "k_anonymity"}
@@ -88,16 +89,12 @@ def policy_targets(policy: Policy) -> list[Target]:
     targets = _criterion_targets(policy)
     risk = policy.risk
     thresholds = (
-        ("highest_prosecutor_risk", "highest prosecutor risk", risk.max_prosecutor_risk, "highest_risk"),
-        ("average_prosecutor_risk", "average prosecutor risk", risk.max_average_risk, "average_risk"),
-        (
-            "records_at_risk",
-            f"share of records with risk above {risk.record_risk_threshold:g}",
-            risk.max_records_at_risk,
-            "records_at_risk",
-        ),
+        ("highest_prosecutor_risk", "highest prosecutor risk", "highest_risk"),
+        ("average_prosecutor_risk", "average prosecutor risk", "average_risk"),
+        ("records_at_risk", f"share of records with risk above {risk.record_risk_threshold:g}", "records_at_risk"),
     )
-    for check, label, limit, figure in thresholds:
+    for check, label, figure in thresholds:
+        limit = getattr(risk, THRESHOLD_SETTINGS[figure])
         if limit < 1:
             targets.append(Target(check, f"{label} ≤ {limit:g}", limit, figure=figure))
     return targets

@@ -85,25 +85,28 @@ def _journalist(frame: pd.DataFrame, classes: PublishedClasses, policy: Policy) 
     return figures
 
 
+THRESHOLD_SETTINGS = {"highest_risk": "max_prosecutor_risk", "average_risk": "max_average_risk", "records_at_risk": "max_records_at_risk"}
+"""Each prosecutor figure a risk threshold bounds, and the `risk:` setting that bounds it."""
+
+
 def threshold_verdicts(prosecutor: Mapping[str, float], risk: Risk) -> dict[str, bool]:
-    """Whether each prosecutor figure a risk threshold bounds (`highest_risk`, `average_risk`,
-    `records_at_risk`) is within its limit: judged here once, for the gate, the checks and the report."""
-    limits = {"highest_risk": risk.max_prosecutor_risk, "average_risk": risk.max_average_risk, "records_at_risk": risk.max_records_at_risk}
-    return {figure: bool(prosecutor[figure] <= limit + TOLERANCE) for figure, limit in limits.items()}
+    """Whether each prosecutor figure a risk threshold bounds is within its limit: judged here
+    once, for the gate, the checks and the report."""
+    return {figure: bool(prosecutor[figure] <= getattr(risk, setting) + TOLERANCE) for figure, setting in THRESHOLD_SETTINGS.items()}
 
 
 def _failures(summary: dict, policy: Policy, measurement: Measurement, criteria: list[CriterionResult]) -> list[str]:
     """One line per unmet target; figures only."""
     failures = list(measurement.problems) + [result.unmet for result in criteria if result.unmet]
     risk, prosecutor, met = policy.risk, summary["prosecutor"], summary["threshold_verdicts"]
-    checks = (
-        ("highest prosecutor risk", "highest_risk", risk.max_prosecutor_risk),
-        ("average prosecutor risk", "average_risk", risk.max_average_risk),
-        (f"records at risk above {risk.record_risk_threshold:g}", "records_at_risk", risk.max_records_at_risk),
-    )
-    for label, figure, limit in checks:
+    labels = {
+        "highest_risk": "highest prosecutor risk",
+        "average_risk": "average prosecutor risk",
+        "records_at_risk": f"records at risk above {risk.record_risk_threshold:g}",
+    }
+    for figure, setting in THRESHOLD_SETTINGS.items():
         if not met[figure]:
-            failures.append(f"{label} is {prosecutor[figure]:.4g}; the policy allows {limit:g}")
+            failures.append(f"{labels[figure]} is {prosecutor[figure]:.4g}; the policy allows {getattr(risk, setting):g}")
     return failures
 
 
