@@ -108,11 +108,8 @@ def leak_scan(frame: pd.DataFrame, digest_set: DigestSet) -> dict[str, dict[str,
         matches[name].append(found)
     scan: dict[str, dict[str, int] | ScanFailure] = {}
     for name in columns:
-        failure = next((m for m in matches.get(name, []) if isinstance(m, ScanFailure)), prepared[name])
-        if isinstance(failure, ScanFailure):
-            scan[name] = failure
-        else:
-            scan[name] = leak_counts(prepared[name].tally(matches[name]), digest_set.digests.number_counts)
+        failures = [found for found in [prepared[name], *matches.get(name, [])] if isinstance(found, ScanFailure)]
+        scan[name] = failures[0] if failures else leak_counts(prepared[name].tally(matches[name]), digest_set.digests.number_counts)
     return scan
 
 
